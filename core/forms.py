@@ -1,0 +1,6 @@
+from django import forms
+
+
+class SupplierSignupForm(forms.Form):
+    def signup(self, request, user):
+        pass

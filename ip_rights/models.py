@@ -1,0 +1,1 @@
+"""IP terms, background and foreground IP registers, licences, benefit share (issue: IP)."""

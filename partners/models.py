@@ -1,0 +1,1 @@
+"""Supplier side: requests to participate, proposals, evaluation, award."""

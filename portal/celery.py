@@ -1,0 +1,15 @@
+"""The Celery application: tasks that must not be lost.
+
+Settings live in Django settings under the ``CELERY_`` namespace; see
+``portal.settings.base`` for why each reliability setting is there.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+
+app = Celery("portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,1 @@
+"""The procurement aggregate: challenge, rules, criteria, Q&A, notices (issue: publishing)."""

@@ -1,0 +1,1 @@
+"""Phase plan, stage participations, gates, instalments, purchase (issue: R&D stages)."""

@@ -1,0 +1,94 @@
+"""Persona fixtures every test can use to check who may and who may not.
+
+Personas: officer of borough A, officer of borough B, approver and evaluator
+of borough A, borough administrator of A, supplier A admin, supplier A member,
+supplier B member, consortium member (a third organisation), anonymous,
+superuser.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from core.models import OfficerRole, SupplierRole
+
+from . import factories
+
+
+@dataclass
+class Personas:
+    borough_a: object
+    borough_b: object
+    officer_a: object
+    officer_b: object
+    approver_a: object
+    evaluator_a: object
+    borough_admin_a: object
+    org_a: object
+    org_b: object
+    org_c: object
+    supplier_a_admin: object
+    supplier_a_member: object
+    supplier_b_admin: object
+    supplier_b_member: object
+    consortium_member: object
+    superuser: object
+    anonymous: object
+
+    def all(self) -> dict[str, object]:
+        names = [
+            "officer_a", "officer_b", "approver_a", "evaluator_a", "borough_admin_a",
+            "supplier_a_admin", "supplier_a_member", "supplier_b_admin", "supplier_b_member",
+            "consortium_member", "superuser", "anonymous",
+        ]  # fmt: skip
+        return {name: getattr(self, name) for name in names}
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    borough_a = factories.BoroughFactory(name="London Borough of Aldgate", slug="aldgate")
+    borough_b = factories.BoroughFactory(name="London Borough of Bowfield", slug="bowfield")
+    org_a = factories.SupplierOrganisationFactory(name="Alpha Robotics Ltd")
+    org_b = factories.SupplierOrganisationFactory(name="Beta Care CIC", is_vcse=True)
+    org_c = factories.SupplierOrganisationFactory(name="Gamma Sensors Ltd")
+    borough_admin = factories.officer(
+        borough_a, OfficerRole.BOROUGH_ADMIN, email="admin-a@example.org", is_staff=True
+    )
+    return Personas(
+        borough_a=borough_a,
+        borough_b=borough_b,
+        officer_a=factories.officer(borough_a, OfficerRole.OFFICER, email="officer-a@example.org"),
+        officer_b=factories.officer(borough_b, OfficerRole.OFFICER, email="officer-b@example.org"),
+        approver_a=factories.officer(
+            borough_a, OfficerRole.APPROVER, email="approver-a@example.org"
+        ),
+        evaluator_a=factories.officer(
+            borough_a, OfficerRole.EVALUATOR, email="evaluator-a@example.org"
+        ),
+        borough_admin_a=borough_admin,
+        org_a=org_a,
+        org_b=org_b,
+        org_c=org_c,
+        supplier_a_admin=factories.supplier(org_a, SupplierRole.ADMIN, email="a-admin@example.org"),
+        supplier_a_member=factories.supplier(org_a, email="a-member@example.org"),
+        supplier_b_admin=factories.supplier(org_b, SupplierRole.ADMIN, email="b-admin@example.org"),
+        supplier_b_member=factories.supplier(org_b, email="b-member@example.org"),
+        consortium_member=factories.supplier(org_c, SupplierRole.ADMIN, email="c@example.org"),
+        superuser=factories.UserFactory(
+            email="root@example.org", is_staff=True, is_superuser=True, totp=True
+        ),
+        anonymous=AnonymousUser(),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Sign a persona in to the test client, past the TOTP stage."""
+
+    def _login(user):
+        if getattr(user, "is_authenticated", False):
+            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        return client
+
+    return _login
