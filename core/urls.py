@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import accounts
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", accounts.home, name="home"),
 ]

@@ -1,3 +1,5 @@
+"""Home pages, supplier organisation and invitations (accounts work fills these in)."""
+
 from django.shortcuts import render
 
 

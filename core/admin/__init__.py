@@ -1,0 +1,1 @@
+"""Django admin for core, one module per area."""

@@ -1,0 +1,1 @@
+"""Document status and download pages (documents work fills these in)."""
