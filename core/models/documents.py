@@ -6,7 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import FSMField, FSMModelMixin
+from django.utils.text import slugify
+from django_fsm import FSMField, FSMModelMixin, transition
 
 
 class DocumentStatus(models.TextChoices):
@@ -56,9 +57,55 @@ class GeneratedDocument(FSMModelMixin, models.Model):
             models.Index(fields=["content_type", "object_id", "kind"]),
             models.Index(fields=["status", "updated_at"]),
         ]
+        constraints = [
+            # One document of a kind per target in flight: a double-clicked
+            # request returns the document already on its way.
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id"],
+                condition=models.Q(status__in=["pending", "rendering"]),
+                name="core_document_one_in_flight_per_target",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("core:document-detail", kwargs={"pk": self.pk})
+
+    @property
+    def storage_filename(self) -> str:
+        """The deterministic file name: rendering again overwrites, never adds a copy."""
+        return f"{self.kind}-{self.pk}.pdf"
+
+    @property
+    def download_filename(self) -> str:
+        return f"{slugify(self.title)[:80] or self.kind}-{self.pk}.pdf"
+
+    @property
+    def is_in_flight(self) -> bool:
+        return self.status in {DocumentStatus.PENDING, DocumentStatus.RENDERING}
+
+    # Transitions change this row only; the services in core.services.documents
+    # lock the row, call them, save and write the audit event. Claiming a row for
+    # rendering is a conditional UPDATE in the service, not a transition, so two
+    # workers can never both claim it.
+    @transition(field=status, source=DocumentStatus.RENDERING, target=DocumentStatus.READY)
+    def mark_ready(self, *, name: str, sha256: str) -> None:
+        self.file.name = name
+        self.sha256 = sha256
+        self.error = ""
+        self.rendered_at = timezone.now()
+
+    @transition(field=status, source=DocumentStatus.RENDERING, target=DocumentStatus.PENDING)
+    def mark_retrying(self, *, error: str) -> None:
+        """A transient error: back to pending until the task tries again."""
+        self.error = error
+
+    @transition(
+        field=status,
+        source=[DocumentStatus.PENDING, DocumentStatus.RENDERING],
+        target=DocumentStatus.FAILED,
+    )
+    def mark_failed(self, *, error: str) -> None:
+        self.error = error

@@ -72,6 +72,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Every form renders as GOV.UK Design System form groups (templates/forms/).
+FORM_RENDERER = "core.forms_rendering.GOVUKFormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -117,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "core:dashboard"  # sends each kind of person to their home
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -159,21 +161,27 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_ADAPTER = "core.adapters.PortalAccountAdapter"
-ACCOUNT_FORMS = {"signup": "core.forms.SupplierSignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "core.forms.SupplierSignupForm",
+    "login": "core.forms.PortalLoginForm",
+    "reset_password": "core.forms.PortalResetPasswordForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Innovation Partnerships: "
 ACCOUNT_RATE_LIMITS = {"login_failed": None}  # django-axes owns lockouts
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Innovation Partnerships"
-MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_ADAPTER = "core.adapters.PortalMFAAdapter"
 
 # --- django-axes: lock the account and the address ----------------------
 AXES_ENABLED = True
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))
 AXES_USERNAME_FORM_FIELD = "email"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+# The lockout page (templates/account/lockout.html) says how long the lock lasts.
+AXES_LOCKOUT_CALLABLE = "core.views.accounts.lockout_response"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # --- django-guardian ----------------------------------------------------
@@ -192,7 +200,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis redelivers an unacknowledged task after the visibility timeout; a
 # task still running then would run twice, so the hard time limit stays well
 # below it.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -202,6 +210,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # request stays pending and a periodic sweep re-enqueues it.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY = False
+# Documents left pending that long (requested while the broker was down) are
+# enqueued again by the beat task below.
+DOCUMENT_REQUEUE_AFTER_MINUTES = int(env("DOCUMENT_REQUEUE_AFTER_MINUTES", "5"))
+CELERY_BEAT_SCHEDULE = {
+    "document-requeue-pending": {
+        "task": "core.tasks.document_requeue_pending_task",
+        "schedule": 60.0 * DOCUMENT_REQUEUE_AFTER_MINUTES,
+    },
+}
+# /health/ pings the broker unless tasks run in the web process (dev).
+HEALTH_CHECK_BROKER = env_bool("HEALTH_CHECK_BROKER", True)
 
 # --- Content Security Policy with nonces --------------------------------
 CONTENT_SECURITY_POLICY = {
@@ -227,6 +246,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # --- the portal ---------------------------------------------------------
 PORTAL_NAME = env("PORTAL_NAME", "Innovation Partnerships")
+# Where the phase banner's "feedback" link sends people.
+FEEDBACK_EMAIL = env("FEEDBACK_EMAIL", "feedback@example.org")
+# Absolute links in e-mails sent outside a request (invitations).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 DEMO_PASSWORD = env("DEMO_PASSWORD", "demo-partnerships-2026")
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
 DEMO_ACCOUNTS_ENABLED = False
@@ -236,4 +259,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

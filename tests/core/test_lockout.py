@@ -1,0 +1,120 @@
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.models import AuditEvent
+from tests import factories
+from tests.factories import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+
+
+def attempt(client, email, password, ip="203.0.113.10"):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, REMOTE_ADDR=ip
+    )
+
+
+def fail_five_times(client, email, ips=None):
+    for n in range(5):
+        ip = ips[n] if ips else "203.0.113.10"
+        attempt(client, email, f"wrong-{n}", ip=ip)
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_the_account_even_against_the_right_password(client, personas):
+    email = personas.supplier_a_member.email
+    fail_five_times(client, email)
+
+    response = attempt(client, email, PASSWORD)
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "Your account is locked" in html
+    assert "1 hour" in html
+    assert "govuk-heading-l" in html
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_lockout_is_audited_with_the_email_and_the_address(client, personas):
+    email = personas.supplier_a_member.email
+    fail_five_times(client, email)
+
+    failed = AuditEvent.objects.filter(action="auth.sign_in_failed", actor_label=email)
+    assert failed.count() == 5
+    assert all("wrong" not in str(event.data) for event in failed)
+    locked = AuditEvent.objects.get(action="auth.locked_out")
+    assert locked.actor_label == email
+    assert locked.data == {"email": email, "ip": "203.0.113.10"}
+
+
+@pytest.mark.django_db
+def test_the_account_is_locked_whichever_address_the_attempts_come_from(client, personas):
+    email = personas.supplier_b_member.email
+    ips = [f"198.51.100.{n}" for n in range(1, 6)]
+    fail_five_times(client, email, ips=ips)
+
+    response = attempt(client, email, PASSWORD, ip="192.0.2.99")
+
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_address_is_locked_for_every_account_after_five_failures(client, personas):
+    for n in range(5):
+        attempt(client, f"guess{n}@example.org", "wrong", ip="203.0.113.77")
+
+    response = attempt(client, personas.supplier_a_admin.email, PASSWORD, ip="203.0.113.77")
+
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_four_failures_do_not_lock_and_success_clears_them(client, personas):
+    email = personas.supplier_b_admin.email
+    for n in range(4):
+        attempt(client, email, f"wrong-{n}")
+    response = attempt(client, email, PASSWORD)
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+@pytest.mark.django_db
+def test_a_superuser_sees_the_lockout_in_the_admin(client, personas, login):
+    email = personas.supplier_a_member.email
+    fail_five_times(client, email)
+
+    admin_client = login(personas.superuser)
+    attempts = admin_client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert attempts.status_code == 200
+    assert email in attempts.content.decode()
+
+    people = admin_client.get(reverse("admin:core_user_changelist"), {"q": email})
+    assert people.status_code == 200
+    html = people.content.decode()
+    change_url = reverse("admin:core_user_change", args=[personas.supplier_a_member.pk])
+    row = html.split(f'href="{change_url}', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="field-locked_out"><img src="/static/admin/img/icon-yes.svg" alt="True">' in row
+
+
+@pytest.mark.django_db
+def test_the_people_list_asks_for_lockouts_once_per_page_not_per_row(client, personas, login):
+    fail_five_times(client, personas.supplier_a_member.email)
+    admin_client = login(personas.superuser)
+    url = reverse("admin:core_user_changelist")
+    admin_client.get(url)  # warm per-process caches (content types, permissions)
+    with CaptureQueriesContext(connection) as small:
+        assert admin_client.get(url).status_code == 200
+    for n in range(10):
+        factories.officer(personas.borough_b, email=f"extra{n}@example.org")
+        fail_five_times(client, f"extra{n}@example.org", ips=[f"192.0.2.{n}"] * 5)
+    with CaptureQueriesContext(connection) as large:
+        assert admin_client.get(url).status_code == 200
+    assert len(large) == len(small)
