@@ -68,7 +68,8 @@ def _organisation_fields() -> dict[str, forms.Field]:
             label="Postcode",
             required=False,
             max_length=10,
-            help_text="Of your organisation's registered or main office. Not needed outside the UK.",
+            help_text="Of your organisation's registered or main office. "
+            "Not needed outside the UK.",
             widget=forms.TextInput(
                 attrs={"autocomplete": "postal-code", "class": "govuk-input--width-10"}
             ),
@@ -103,9 +104,9 @@ class OrganisationFieldsMixin:
 
     def _require_uk_postcode(self, cleaned: dict) -> None:
         region = cleaned.get("region")
-        if region and region != Region.OUTSIDE_UK and not cleaned.get("postcode"):
-            if "postcode" not in self.errors:
-                self.add_error("postcode", "Enter your organisation's postcode")
+        missing = region and region != Region.OUTSIDE_UK and not cleaned.get("postcode")
+        if missing and "postcode" not in self.errors:
+            self.add_error("postcode", "Enter your organisation's postcode")
 
 
 class PortalLoginForm(LoginForm):
@@ -122,6 +123,11 @@ class PortalLoginForm(LoginForm):
         password.label = "Password"
         password.help_text = ""
         password.widget.attrs.pop("placeholder", None)
+
+    def clean_login(self) -> str:
+        # Addresses are stored in lower case; the lockout counts failures per address,
+        # so "Ada@X" and "ada@x" must be the same account to it.
+        return super().clean_login().lower()
 
 
 class PortalResetPasswordForm(ResetPasswordForm):
@@ -176,9 +182,9 @@ class SupplierSignupForm(OrganisationFieldsMixin, SignupForm):
         email.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         email.error_messages["required"] = "Enter your e-mail address"
         self.fields["password1"].label = "Create a password"
-        self.fields["password1"].help_text = (
-            "At least 10 characters. Avoid common words and passwords you use elsewhere."
-        )
+        self.fields[
+            "password1"
+        ].help_text = "At least 10 characters. Avoid common words and passwords you use elsewhere."
         self.fields["password1"].widget.attrs.pop("placeholder", None)
         self.fields["password2"].label = "Confirm your password"
         self.fields["password2"].widget.attrs.pop("placeholder", None)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation-accept"),
     path("documents/<int:pk>/", documents.document_detail, name="document-detail"),
     path("documents/<int:pk>/download/", documents.document_download, name="document-download"),
+    path("documents/<int:pk>/status.json", documents.document_status, name="document-status"),
     path(
         "documents/audit-extract/<slug:borough_slug>/",
         documents.audit_extract_request,

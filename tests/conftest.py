@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from core.models import OfficerRole, SupplierRole
+from core.services.accounts import borough_admin_access_sync
 
 from . import factories
 
@@ -55,6 +56,8 @@ def personas(db) -> Personas:
     borough_admin = factories.officer(
         borough_a, OfficerRole.BOROUGH_ADMIN, email="admin-a@example.org", is_staff=True
     )
+    # The admin group and the object permission on borough A, as the role grant gives them.
+    borough_admin_access_sync(user=borough_admin)
     return Personas(
         borough_a=borough_a,
         borough_b=borough_b,

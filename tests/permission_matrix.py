@@ -569,6 +569,11 @@ PORTAL_ENTRIES = [
         kwargs=lambda personas, info: {"pk": sample_document(personas).pk},
     ),
     Entry(
+        "core:document-status",
+        outcomes(404, borough_admin_a=200, superuser=200, anonymous=LOGIN),
+        kwargs=lambda personas, info: {"pk": sample_document(personas).pk},
+    ),
+    Entry(
         "core:audit-extract-request",
         BOROUGH_ADMIN_OR_SUPERUSER,
         kwargs=lambda personas, info: {"borough_slug": personas.borough_a.slug},

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 
@@ -53,14 +54,23 @@ def _sync_admin_access(formsets) -> None:
 
 
 class OfficerMembershipFormSet(BaseInlineFormSet):
+    """Refuses officer roles for a supplier's account (on the person's or the borough's page)."""
+
     def clean(self):
         super().clean()
-        person = self.instance
-        adding_roles = any(
-            form.cleaned_data and not form.cleaned_data.get("DELETE") for form in self.forms
-        )
-        if adding_roles and person.pk and SupplierMembership.objects.filter(user=person).exists():
-            raise forms.ValidationError(NOT_BOTH)
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            person = data.get("user") or (
+                self.instance if isinstance(self.instance, User) else None
+            )
+            if (
+                person is not None
+                and person.pk is not None
+                and SupplierMembership.objects.filter(user=person).exists()
+            ):
+                raise forms.ValidationError(NOT_BOTH)
 
 
 class OfficerMembershipInline(admin.TabularInline):
@@ -201,9 +211,7 @@ class PersonAdmin(AuditedModelAdmin, UserAdmin):
 
     @admin.display(description="roles and organisation")
     def memberships(self, obj: User) -> str:
-        parts = [
-            f"{m.get_role_display()}, {m.borough.name}" for m in obj.officer_memberships.all()
-        ]
+        parts = [f"{m.get_role_display()}, {m.borough.name}" for m in obj.officer_memberships.all()]
         supplier = getattr(obj, "supplier_membership", None)
         if supplier is not None:
             parts.append(f"{supplier.get_role_display()}, {supplier.organisation.name}")
@@ -224,6 +232,12 @@ class PersonAdmin(AuditedModelAdmin, UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Borough administrators never learn or set anyone's password: people reset their own.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -285,9 +299,12 @@ class SupplierMembershipFormSet(BaseInlineFormSet):
         super().clean()
         for form in self.forms:
             user = form.cleaned_data.get("user") if form.cleaned_data else None
-            if user and not form.cleaned_data.get("DELETE"):
-                if user.officer_memberships.exists() or user.is_staff:
-                    form.add_error("user", OFFICER_CANNOT_JOIN)
+            if (
+                user
+                and not form.cleaned_data.get("DELETE")
+                and (user.officer_memberships.exists() or user.is_staff)
+            ):
+                form.add_error("user", OFFICER_CANNOT_JOIN)
 
 
 class SupplierMembershipInline(admin.TabularInline):

@@ -51,9 +51,7 @@ def supplier_membership_get(*, user: User) -> SupplierMembership | None:
     """The signed-in supplier's membership (with the organisation), or None."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        SupplierMembership.objects.filter(user=user).select_related("organisation").first()
-    )
+    return SupplierMembership.objects.filter(user=user).select_related("organisation").first()
 
 
 def supplier_member_list(*, user: User) -> QuerySet[SupplierMembership]:
@@ -77,9 +75,7 @@ def supplier_invitation_list(*, user: User) -> QuerySet[SupplierInvitation]:
 
 
 def supplier_invitation_get(*, token: str) -> SupplierInvitation | None:
-    return (
-        SupplierInvitation.objects.filter(token=token).select_related("organisation").first()
-    )
+    return SupplierInvitation.objects.filter(token=token).select_related("organisation").first()
 
 
 def lockout_failures_subquery(*, since) -> Coalesce:

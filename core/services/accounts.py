@@ -16,7 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
@@ -130,9 +130,7 @@ def supplier_register(
     )
     organisation.full_clean()
     organisation.save()
-    SupplierMembership.objects.create(
-        user=user, organisation=organisation, role=SupplierRole.ADMIN
-    )
+    SupplierMembership.objects.create(user=user, organisation=organisation, role=SupplierRole.ADMIN)
     if full_name and user.full_name != full_name:
         user.full_name = full_name.strip()
         user.save(update_fields=["full_name"])
@@ -243,9 +241,7 @@ def supplier_invite(
     return invitation
 
 
-def supplier_invitation_check(
-    *, invitation: SupplierInvitation, user: User | None = None
-) -> None:
+def supplier_invitation_check(*, invitation: SupplierInvitation, user: User | None = None) -> None:
     """Refuse an invitation that can no longer be used, or ``user`` may not accept, saying why."""
     if invitation.accepted_at is not None:
         raise ApplicationError(INVITATION_USED)
@@ -276,9 +272,7 @@ def _refuse_joining(invitation: SupplierInvitation, user: User) -> None:
 
 
 @transaction.atomic
-def supplier_invitation_accept(
-    *, invitation: SupplierInvitation, user: User
-) -> SupplierMembership:
+def supplier_invitation_accept(*, invitation: SupplierInvitation, user: User) -> SupplierMembership:
     """A signed-in user with the invited address and no organisation joins it."""
     invitation = SupplierInvitation.objects.select_for_update().get(pk=invitation.pk)
     supplier_invitation_check(invitation=invitation, user=user)
@@ -346,11 +340,15 @@ def borough_admin_access_sync(*, user: User) -> None:
         )
     )
     group = borough_admin_group()
-    for borough in Borough.objects.all():
-        if borough.pk in administered:
-            assign_perm(MANAGE_BOROUGH_PEOPLE, user, borough)
-        else:
-            remove_perm(MANAGE_BOROUGH_PEOPLE, user, borough)
+    held = set(
+        get_objects_for_user(
+            user, MANAGE_BOROUGH_PEOPLE, klass=Borough, accept_global_perms=False
+        ).values_list("pk", flat=True)
+    )
+    for borough in Borough.objects.filter(pk__in=administered - held):
+        assign_perm(MANAGE_BOROUGH_PEOPLE, user, borough)
+    for borough in Borough.objects.filter(pk__in=held - administered):
+        remove_perm(MANAGE_BOROUGH_PEOPLE, user, borough)
     if administered:
         user.groups.add(group)
         if not user.is_staff:
@@ -397,9 +395,7 @@ def officer_role_grant(
         return membership
     if role == OfficerRole.BOROUGH_ADMIN:
         borough_admin_access_sync(user=user)
-    audit_record(
-        actor=actor, action="role.granted", target=user, data=_role_data(membership)
-    )
+    audit_record(actor=actor, action="role.granted", target=user, data=_role_data(membership))
     return membership
 
 
@@ -452,7 +448,7 @@ def officer_create(
     )
     for role in roles:
         officer_role_grant(actor=actor, user=user, borough=borough, role=role)
-    return user
+    return User.objects.get(pk=user.pk)  # as the role grants left it (staff, permissions)
 
 
 def totp_register(*, user: User, secret: str) -> Authenticator:

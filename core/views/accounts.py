@@ -134,7 +134,9 @@ def organisation_edit(request):
     form = OrganisationProfileForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            supplier_organisation_update(actor=request.user, organisation=organisation, **form.cleaned_data)
+            supplier_organisation_update(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
@@ -194,7 +196,7 @@ def organisation_invite(request):
 
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
-    """Accept an invitation: sign up with the invited address, or join with the signed-in account."""
+    """Accept an invitation: sign up with the invited address, or join as the signed-in person."""
     invitation = supplier_invitation_get(token=token)
     if invitation is None:
         raise Http404("No such invitation")
@@ -232,7 +234,9 @@ def invitation_accept(request, token: str):
             form.add_error(None, error.message)
         else:
             login(request, user, backend=SESSION_BACKEND)
-            messages.success(request, f"Your account is ready: you have joined {invitation.organisation.name}.")
+            messages.success(
+                request, f"Your account is ready: you have joined {invitation.organisation.name}."
+            )
             return redirect("core:supplier-home")
     context.update(form=form, login_url=login_url)
     return render(request, "core/invitations/sign_up.html", context)

@@ -31,7 +31,16 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Real Redis; the key prefix keeps one run's rate-limit counters and cached
+# values away from the next run and from parallel test processes.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"test-{os.getpid()}",
+    }
 }
+# Static files come from the finders (no collectstatic for tests).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 AXES_FAILURE_LIMIT = 5

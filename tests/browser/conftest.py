@@ -1,9 +1,10 @@
 """Browser harness: Playwright drives Debian's Chromium against pytest-django's live server.
 
 Every page a browser test loads is checked with axe-core and must have no violations.
-Use the `browser_page` fixture (a `CheckedPage`): `visit(path)`, `click_button(name)`,
-`click_link(name)` and `submit()` wait for the next page and check it; anything done
-through `.page` directly that loads a page must be followed by `check_accessibility()`.
+Use the `browser_page` fixture (a `CheckedPage`): `visit(path)`, `click_button(name)` and
+`click_link(name)` wait for the next page and check it; `sign_in_as(user)` starts a
+session without the sign-in pages. Anything done through `.page` directly that loads a
+page must be followed by `check_accessibility()`.
 At teardown the fixture fails the test if a page was loaded and never checked.
 On failure a screenshot and the page's HTML are kept in test-artifacts/.
 """
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise
 # refuse database access from it.
@@ -64,6 +67,16 @@ class CheckedPage:
 
     def _on_load(self, _page) -> None:
         self.loads += 1
+
+    def sign_in_as(self, user) -> "CheckedPage":
+        """Start a signed-in session without the sign-in pages (past any TOTP step)."""
+        client = Client()
+        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.base_url}]
+        )
+        return self
 
     # --- navigation that checks the page it arrives at ---------------------
     def visit(self, path: str) -> "CheckedPage":
@@ -126,6 +139,9 @@ def chromium():
 
 @pytest.fixture
 def browser_page(chromium, live_server, request):
+    # allauth's rate limits live in the cache (Redis), which outlives a test run: without
+    # this, registering the same address twice within minutes sends no e-mail.
+    cache.clear()
     # bypass_csp lets axe-core be injected under the portal's Content Security Policy.
     context = chromium.new_context(bypass_csp=True, locale="en-GB")
     page = context.new_page()

@@ -28,3 +28,11 @@ def test_error_summary_links_to_the_field_and_title_says_error(browser_page):
     first_link = summary.locator("a").first
     target = first_link.get_attribute("href")
     assert browser_page.page.locator(target).count() == 1
+
+
+def test_signed_in_layout_names_the_person_and_passes_axe(browser_page, personas):
+    browser_page.sign_in_as(personas.supplier_a_admin).visit("/supplier/")
+
+    navigation = browser_page.page.get_by_role("navigation", name="Menu")
+    assert personas.supplier_a_admin.get_full_name() in navigation.inner_text()
+    assert navigation.get_by_role("button", name="Sign out").is_visible()

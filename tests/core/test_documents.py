@@ -422,17 +422,25 @@ def _document(personas, status, **fields):
 
 
 @pytest.mark.parametrize("status", [DocumentStatus.PENDING, DocumentStatus.RENDERING])
-def test_status_page_refreshes_itself_while_the_document_is_on_its_way(personas, login, status):
+def test_status_page_checks_for_itself_while_the_document_is_on_its_way(personas, login, status):
     document = _document(personas, status)
+    client = login(personas.borough_admin_a)
 
-    response = login(personas.borough_admin_a).get(document.get_absolute_url())
+    response = client.get(document.get_absolute_url())
 
     html = response.content.decode()
+    status_url = reverse("core:document-status", args=[document.pk])
     assert response.status_code == 200
-    assert '<meta http-equiv="refresh" content="3">' in html
-    assert "This page will refresh every 3 seconds" in html
+    assert "This page will refresh when the document is ready: it checks every 3 seconds" in html
+    assert f'data-status="{status}" data-status-url="{status_url}"' in html
+    assert f'<script type="module" nonce="{response.wsgi_request.csp_nonce}">' in html
+    assert 'http-equiv="refresh"' not in html  # a timed refresh fails WCAG 2.2.1
     assert f">{document.get_status_display()}</strong>" in html
     assert reverse("core:document-download", args=[document.pk]) not in html
+    assert client.get(status_url).json() == {
+        "status": status,
+        "label": document.get_status_display(),
+    }
 
 
 def test_status_page_of_a_ready_document_offers_the_download_with_size_and_fingerprint(
@@ -446,7 +454,7 @@ def test_status_page_of_a_ready_document_offers_the_download_with_size_and_finge
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'http-equiv="refresh"' not in html
+    assert "data-status-url" not in html
     assert reverse("core:document-download", args=[document.pk]) in html
     assert document.sha256 in html
     assert "KB)" in html
@@ -462,7 +470,7 @@ def test_status_page_of_a_failed_document_says_what_went_wrong_and_what_to_do(pe
     assert "The portal could not generate this document." in html
     assert f"give them the reference DOC-{document.pk}" in html
     assert "TemplateDoesNotExist: x.html" in html
-    assert 'http-equiv="refresh"' not in html
+    assert "data-status-url" not in html
 
 
 def test_download_streams_the_pdf_as_an_attachment_with_its_name(
@@ -499,9 +507,11 @@ def test_only_superusers_and_the_borough_administrator_see_an_extract(
     client = login(getattr(personas, persona))
 
     detail = client.get(document.get_absolute_url())
+    status = client.get(reverse("core:document-status", args=[document.pk]))
     download = client.get(reverse("core:document-download", args=[document.pk]))
 
     assert detail.status_code == status_code
+    assert status.status_code == status_code
     assert download.status_code == status_code
 
 
@@ -533,6 +543,7 @@ def test_anonymous_people_are_sent_to_sign_in(personas, client, django_capture_o
     for url in (
         document.get_absolute_url(),
         reverse("core:document-download", args=[document.pk]),
+        reverse("core:document-status", args=[document.pk]),
         reverse("core:audit-extract-request", args=[personas.borough_a.slug]),
     ):
         response = client.get(url)

@@ -59,7 +59,11 @@ def test_the_supplier_home_shows_the_organisation_the_role_and_its_pages(login, 
     assert response.status_code == 200
     assert personas.org_a.name in html
     assert "organisation admin" in html
-    for name in ["core:organisation-profile", "core:organisation-members", "core:organisation-invite"]:
+    for name in [
+        "core:organisation-profile",
+        "core:organisation-members",
+        "core:organisation-invite",
+    ]:
         assert reverse(name) in html
     assert "There are no opportunities to show yet" in html
 

@@ -167,7 +167,9 @@ def test_an_expired_invitation_says_so(client, invitation):
 
 
 @pytest.mark.django_db
-def test_a_signed_in_person_with_another_address_is_told_it_is_not_for_them(login, personas, invitation):
+def test_a_signed_in_person_with_another_address_is_told_it_is_not_for_them(
+    login, personas, invitation
+):
     html = login(personas.supplier_b_member).get(accept_url(invitation)).content.decode()
     assert "This invitation was sent to newcomer@alpha.example" in html
 
@@ -188,7 +190,9 @@ def test_an_address_already_in_another_organisation_cannot_join(login, personas)
 @pytest.mark.django_db
 def test_an_officer_cannot_join_a_supplier_organisation(login, personas):
     invitation = SupplierInvitation.objects.create(
-        organisation=personas.org_a, email=personas.officer_a.email, invited_by=personas.supplier_a_admin
+        organisation=personas.org_a,
+        email=personas.officer_a.email,
+        invited_by=personas.supplier_a_admin,
     )
     response = login(personas.officer_a).post(accept_url(invitation))
     assert "This is an officer account" in response.content.decode()
@@ -217,7 +221,9 @@ def test_a_visitor_whose_address_has_an_account_is_asked_to_sign_in_first(client
 
 @pytest.mark.django_db
 def test_a_made_up_invitation_link_is_not_found(client):
-    assert client.get(reverse("core:invitation-accept", kwargs={"token": "nope"})).status_code == 404
+    assert (
+        client.get(reverse("core:invitation-accept", kwargs={"token": "nope"})).status_code == 404
+    )
 
 
 @pytest.mark.django_db

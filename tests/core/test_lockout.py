@@ -67,6 +67,18 @@ def test_the_account_is_locked_whichever_address_the_attempts_come_from(client, 
 
 
 @pytest.mark.django_db
+def test_changing_the_case_of_the_email_does_not_escape_the_lock(client, personas):
+    email = personas.supplier_b_member.email
+    variants = [email.upper(), email.title(), email, email.swapcase(), email.capitalize()]
+    for n, variant in enumerate(variants):
+        attempt(client, variant, "wrong", ip=f"198.51.100.{n + 20}")
+
+    response = attempt(client, email, PASSWORD, ip="192.0.2.98")
+
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
 def test_the_address_is_locked_for_every_account_after_five_failures(client, personas):
     for n in range(5):
         attempt(client, f"guess{n}@example.org", "wrong", ip="203.0.113.77")
@@ -101,7 +113,9 @@ def test_a_superuser_sees_the_lockout_in_the_admin(client, personas, login):
     html = people.content.decode()
     change_url = reverse("admin:core_user_change", args=[personas.supplier_a_member.pk])
     row = html.split(f'href="{change_url}', 1)[1].split("</tr>", 1)[0]
-    assert '<td class="field-locked_out"><img src="/static/admin/img/icon-yes.svg" alt="True">' in row
+    assert (
+        '<td class="field-locked_out"><img src="/static/admin/img/icon-yes.svg" alt="True">' in row
+    )
 
 
 @pytest.mark.django_db

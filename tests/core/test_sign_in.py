@@ -2,7 +2,11 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
@@ -60,9 +64,7 @@ def test_a_supplier_signs_in_with_their_email_and_lands_on_the_supplier_home(cli
 
 
 @pytest.mark.django_db
-def test_a_wrong_password_shows_the_error_summary_keeps_the_email_and_is_audited(
-    client, personas
-):
+def test_a_wrong_password_shows_the_error_summary_keeps_the_email_and_is_audited(client, personas):
     response = sign_in(client, personas.supplier_a_admin, password="not-the-password")
 
     html = response.content.decode()
@@ -170,9 +172,7 @@ def test_entrance_pages_render_as_govuk_pages(client, personas):
         "account_inactive",
     ]:
         assert_govuk_page(client.get(reverse(name)))
-    html = assert_govuk_page(
-        client.get(reverse("account_confirm_email", args=["not-a-key"]))
-    )
+    html = assert_govuk_page(client.get(reverse("account_confirm_email", args=["not-a-key"])))
     assert "This link has expired" in html
 
 
@@ -233,9 +233,7 @@ def test_a_wrong_authenticator_code_at_sign_in_shows_its_own_message(client, per
 
 
 @pytest.mark.django_db
-def test_an_officer_with_an_authenticator_reaches_the_officer_home_after_the_code(
-    client, personas
-):
+def test_an_officer_with_an_authenticator_reaches_the_officer_home_after_the_code(client, personas):
     sign_in(client, personas.evaluator_a)
     response = client.post(reverse("mfa_authenticate"), {"code": totp_code()}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("core:officer-home")

@@ -151,9 +151,7 @@ def test_a_companies_house_number_of_the_wrong_shape_is_refused_and_what_was_typ
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert (
-        "Enter a Companies House number in the correct format, like 01234567 or SC123456" in html
-    )
+    assert "Enter a Companies House number in the correct format, like 01234567 or SC123456" in html
     assert 'value="12345678X"' in html
     assert 'value="Analytical Engines Ltd"' in html
     assert not User.objects.filter(email="ada@engines.example").exists()

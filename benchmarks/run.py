@@ -1,0 +1,186 @@
+"""Print the portal's benchmark figures (run with `make benchmark`).
+
+Runs against a throw-away PostgreSQL database (`portal_benchmark`) with the
+test settings, so the figures are for the real database, not SQLite. Each
+figure is the median of several repeats where that is cheap.
+"""
+
+import os
+import statistics
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+
+def timed(fn, repeat: int = 5) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def line(name: str, value: str) -> None:
+    print(f"  {name:<58} {value}")
+
+
+def bench_audit() -> None:
+    from core.audit import audit_record, audit_verify
+    from core.models import AuditEvent
+
+    print("Audit trail")
+    n = 2000
+    start = time.perf_counter()
+    for i in range(n):
+        audit_record(actor=None, action="benchmark.event", data={"i": i, "why": "benchmark"})
+    elapsed = time.perf_counter() - start
+    line(f"audit_record, {n} events, one transaction each", f"{n / elapsed:,.0f} events/s")
+    extra = 18000
+    for i in range(extra):
+        audit_record(actor=None, action="benchmark.bulk", data={"i": i})
+    total = AuditEvent.objects.count()
+    seconds = timed(audit_verify, repeat=3)
+    line(
+        f"verify_audit over {total:,} events", f"{seconds:.2f} s ({total / seconds:,.0f} events/s)"
+    )
+
+
+def bench_calendar() -> None:
+    from core.calendar import add_working_days, deadline_after_working_days
+
+    print("Working days")
+    n = 500
+    seconds = timed(lambda: [add_working_days(date(2026, 12, 20), 25) for _ in range(n)], 3)
+    line(
+        "add_working_days(25) across Christmas (one query each)",
+        f"{seconds / n * 1000:.2f} ms/call",
+    )
+    from django.utils import timezone
+
+    now = timezone.now()
+    seconds = timed(lambda: [deadline_after_working_days(now, 8) for _ in range(n)], 3)
+    line("deadline_after_working_days(8) (standstill)", f"{seconds / n * 1000:.2f} ms/call")
+
+
+def bench_documents(superuser, borough) -> None:
+    from pypdf import PdfReader
+
+    from core.models import GeneratedDocument
+    from core.services.documents import document_request
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+
+    print("Documents (WeasyPrint, PDF/UA-1, Celery eager in this process)")
+    runs = []
+    pages = 0
+    for _ in range(3):
+        start = time.perf_counter()
+        document = document_request(kind="audit_extract", target=borough, actor=superuser)
+        runs.append(time.perf_counter() - start)
+        document = GeneratedDocument.objects.get(pk=document.pk)
+        assert document.status == "ready", document.error
+        with document.file.open("rb") as fh:
+            pages = len(PdfReader(fh).pages)
+    line(f"request and render an audit extract ({pages} pages)", f"{statistics.median(runs):.2f} s")
+
+
+def page_figures(client: Client, url: str) -> tuple[int, float]:
+    settings.DEBUG = True
+    reset_queries()
+    client.get(url)
+    queries = len(connection.queries)
+    settings.DEBUG = False
+    seconds = timed(lambda: client.get(url), repeat=7)
+    return queries, seconds
+
+
+def bench_pages(personas: dict, grow) -> None:
+    print("Pages (queries; median time over 7 requests, in-process client)")
+    pages = [
+        ("public home", None, "/"),
+        ("officer home", "officer", "/officer/"),
+        ("supplier home", "supplier", "/supplier/"),
+        ("organisation members", "supplier", "/organisation/members/"),
+        ("admin: people (superuser)", "superuser", "/admin/core/user/"),
+        ("admin: people (borough administrator)", "boroughadmin", "/admin/core/user/"),
+        ("admin: audit trail", "superuser", "/admin/core/auditevent/"),
+    ]
+    for size in (10, 100):
+        grow(size)
+        print(f"  at {size} rows per list:")
+        for name, persona, url in pages:
+            client = Client()
+            if persona:
+                client.force_login(
+                    personas[persona], backend="allauth.account.auth_backends.AuthenticationBackend"
+                )
+            response = client.get(url)
+            if response.status_code != 200:
+                line(f"  {name} {url}", f"HTTP {response.status_code}")
+                continue
+            queries, seconds = page_figures(client, url)
+            line(f"  {name}", f"{queries} queries, {seconds * 1000:.1f} ms")
+
+
+def main() -> None:
+    setup_test_environment()
+    connection.settings_dict["TEST"]["NAME"] = "portal_benchmark"
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        from core.models import OfficerRole, SupplierMembership, SupplierRole
+        from core.services.accounts import officer_create, totp_register
+        from tests import factories
+
+        borough = factories.BoroughFactory(name="Benchmark Borough", slug="benchmark")
+        org = factories.SupplierOrganisationFactory(name="Benchmark Supplier Ltd")
+        personas = {
+            "officer": factories.officer(borough, OfficerRole.OFFICER),
+            "supplier": factories.supplier(org, SupplierRole.ADMIN),
+            "superuser": factories.UserFactory(is_staff=True, is_superuser=True, totp=True),
+        }
+        personas["boroughadmin"] = admin = officer_create(
+            actor=None,
+            email="bench-admin@example.org",
+            full_name="Bench Admin",
+            borough=borough,
+            roles=[OfficerRole.BOROUGH_ADMIN],
+        )
+        totp_register(user=admin, secret=settings.DEMO_TOTP_SECRET)
+
+        def grow(size: int) -> None:
+            have = SupplierMembership.objects.filter(organisation=org).count()
+            for _ in range(max(0, size - have)):
+                factories.supplier(org)
+            have = borough.memberships.count()
+            for _ in range(max(0, size - have)):
+                factories.officer(borough, OfficerRole.EVALUATOR)
+
+        print(f"Benchmarks on PostgreSQL, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+        bench_pages(personas, grow)
+        bench_calendar()
+        bench_documents(personas["superuser"], borough)
+        bench_audit()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
