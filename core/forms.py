@@ -181,13 +181,17 @@ class SupplierSignupForm(OrganisationFieldsMixin, SignupForm):
         email.widget.attrs.pop("placeholder", None)
         email.widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
         email.error_messages["required"] = "Enter your e-mail address"
-        self.fields["password1"].label = "Create a password"
-        self.fields[
-            "password1"
-        ].help_text = "At least 10 characters. Avoid common words and passwords you use elsewhere."
-        self.fields["password1"].widget.attrs.pop("placeholder", None)
-        self.fields["password2"].label = "Confirm your password"
-        self.fields["password2"].widget.attrs.pop("placeholder", None)
+        password1, password2 = self.fields["password1"], self.fields["password2"]
+        password1.label = "Create a password"
+        password1.help_text = (
+            "At least 10 characters. Avoid common words and passwords you use elsewhere."
+        )
+        password1.error_messages["required"] = "Create a password"
+        password2.label = "Confirm your password"
+        password2.error_messages["required"] = "Enter your password again to confirm it"
+        for field in (password1, password2):
+            field.widget.attrs.pop("placeholder", None)
+            field.widget.attrs["autocomplete"] = "new-password"
         self.order_fields(self.field_order)
 
     def clean(self):

@@ -52,6 +52,14 @@ class GOVUKBoundField(forms.BoundField):
     def govuk_kind(self) -> str:
         return _widget_kind(self.field.widget)[0]
 
+    @cached_property
+    def govuk_inline(self) -> bool:
+        """Two short options (Yes / No) sit side by side, as GOV.UK radios advise."""
+        if self.govuk_kind != "radios":
+            return False
+        labels = [str(label) for _value, label in self.field.choices if _value != ""]
+        return len(labels) == 2 and all(len(label) <= 12 for label in labels)
+
     @property
     def hint_id(self) -> str:
         return f"{self.auto_id}_helptext"
@@ -81,6 +89,14 @@ class GOVUKBoundField(forms.BoundField):
             attrs.setdefault("autocapitalize", "none")
         if isinstance(widget, forms.EmailInput):
             attrs.setdefault("spellcheck", "false")
+        if widget.attrs.get("autocomplete") == "one-time-code":
+            # A six-digit code: a short numeric box (GOV.UK "Ask users for a code").
+            classes.append("govuk-input--width-10")
+            attrs.setdefault("inputmode", "numeric")
+            attrs.setdefault("spellcheck", "false")
+        # GOV.UK: no placeholder text; hints say what to enter.
+        widget.attrs.pop("placeholder", None)
+        attrs.pop("placeholder", None)
         css = " ".join(" ".join(classes).split())
         if css:
             attrs["class"] = css

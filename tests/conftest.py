@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 
 from core.models import OfficerRole, SupplierRole
 from core.services.accounts import borough_admin_access_sync
@@ -44,6 +45,17 @@ class Personas:
             "consortium_member", "superuser", "anonymous",
         ]  # fmt: skip
         return {name: getattr(self, name) for name in names}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache.
+
+    allauth keeps rate limits (one confirmation e-mail per address every few
+    minutes) and used TOTP codes in the Redis cache, which would otherwise
+    carry over from one test to the next.
+    """
+    cache.clear()
 
 
 @pytest.fixture

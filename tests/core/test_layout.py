@@ -150,7 +150,7 @@ class EveryKindOfField(forms.Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     employees = forms.IntegerField()
-    website = forms.URLField(required=False)
+    website = forms.URLField(required=False, assume_scheme="https")
     start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     summary = forms.CharField(widget=forms.Textarea)
     region = forms.ChoiceField(choices=[("ldn", "London"), ("se", "South East")])
@@ -349,3 +349,32 @@ def test_page_title_starts_with_error_when_the_form_has_errors(rf, db, invalid_f
 def test_form_renderer_is_the_settings_default():
     assert settings.FORM_RENDERER == "core.forms_rendering.GOVUKFormRenderer"
     assert type(forms.Form().renderer).__name__ == "GOVUKFormRenderer"
+
+
+class YesNoAndCode(forms.Form):
+    is_sme = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect)
+    region = forms.ChoiceField(
+        choices=[("ldn", "London"), ("se", "South East"), ("sw", "South West")],
+        widget=forms.RadioSelect,
+    )
+    code = forms.CharField(
+        widget=forms.TextInput(attrs={"placeholder": "Code", "autocomplete": "one-time-code"})
+    )
+
+
+def test_yes_no_radios_sit_inline_and_longer_choices_stack():
+    html = str(YesNoAndCode())
+
+    assert '<div class="govuk-radios govuk-radios--inline" data-module="govuk-radios">' in (
+        _group(html, "id_is_sme_0")
+    )
+    assert '<div class="govuk-radios" data-module="govuk-radios">' in _group(html, "id_region_0")
+
+
+def test_a_one_time_code_gets_a_short_numeric_box_and_no_placeholder():
+    group = _group(str(YesNoAndCode()), "id_code")
+
+    assert "placeholder" not in group
+    assert 'inputmode="numeric"' in group
+    assert "govuk-input--width-10" in group
+    assert 'autocomplete="one-time-code"' in group

@@ -1,5 +1,4 @@
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -7,11 +6,6 @@ from django.urls import reverse
 from core.models import AuditEvent
 from tests import factories
 from tests.factories import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
 
 
 def attempt(client, email, password, ip="203.0.113.10"):

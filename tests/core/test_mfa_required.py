@@ -5,7 +5,6 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.core.cache import cache
 from django.urls import reverse
 
 from core.models import OfficerRole
@@ -14,11 +13,6 @@ from tests import factories
 from tests.factories import PASSWORD
 
 NOTICE = "You need to set up an authenticator app before you can use officer pages"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()  # allauth's rate limits and used TOTP codes live in the Redis cache
 
 
 def code_for(secret):

@@ -8,17 +8,11 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from core.models import AuditEvent, OfficerRole
 from tests import factories
 from tests.factories import PASSWORD, TOTP_SECRET
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()  # allauth's rate limits live in the Redis cache, which outlives a test
 
 
 def totp_code(secret=TOTP_SECRET):

@@ -4,20 +4,12 @@ from datetime import timedelta
 import pytest
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from core.models import AuditEvent, OfficerMembership, SupplierMembership, SupplierRole, User
 from tests.factories import SupplierOrganisationFactory
 
 PASSWORD = "a-long-enough-secret-2026"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth keeps its rate limits (one confirmation e-mail per address every
-    # few minutes) in the Redis cache, which outlives each test.
-    cache.clear()
 
 
 def signup_data(**overrides):
@@ -216,3 +208,23 @@ def test_registering_an_address_that_already_has_an_account_creates_nothing(clie
 
 def test_confirmation_links_expire_after_the_configured_days(settings):
     assert timedelta(days=settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS) == timedelta(days=3)
+
+
+@pytest.mark.django_db
+def test_an_empty_registration_names_every_missing_answer_in_its_own_words(client):
+    response = client.post(reverse("account_signup"), {})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "This field is required" not in html
+    for message in (
+        "Enter your full name",
+        "Enter your e-mail address",
+        "Create a password",
+        "Enter your password again to confirm it",
+        "Enter the name of your organisation",
+        "Select the region where your organisation is based",
+    ):
+        assert message in html
+    assert not User.objects.exists()
