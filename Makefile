@@ -14,8 +14,7 @@ help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml requirements.lock
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and try again."; exit 1; }
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@bash scripts/ensure-venv.sh $(PYTHON) $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
@@ -23,6 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP) ## Create .venv and install the pinned dependencies
 
 node_modules/.package-lock.json: package.json package-lock.json
+	@bash scripts/ensure-node.sh
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 

@@ -168,7 +168,13 @@ def _target_key(obj: Model) -> tuple[str, str]:
 
 
 def _audit_events_for(target: Model):
-    """Events about ``target``; for a borough also events about and by its people."""
+    """Events about ``target``; for a borough also those about its people in that borough.
+
+    A person may hold roles in several boroughs: what concerns another
+    borough (an event whose data names another ``borough_id``) stays out of
+    this borough's extract. Of what its people did themselves, only their
+    sign-in events are included; their work appears through its targets.
+    """
     from core.models import AuditEvent, Borough, OfficerMembership
 
     target_type, target_id = _target_key(target)
@@ -177,9 +183,12 @@ def _audit_events_for(target: Model):
         memberships = OfficerMembership.objects.filter(borough=target)
         user_ids = list(memberships.values_list("user_id", flat=True).distinct())
         membership_ids = [str(pk) for pk in memberships.values_list("pk", flat=True)]
-        about |= Q(target_type="core.user", target_id__in=[str(pk) for pk in user_ids])
+        this_borough = Q(data__borough_id=target.pk) | ~Q(data__has_key="borough_id")
+        about |= Q(target_type="core.user", target_id__in=[str(pk) for pk in user_ids]) & (
+            this_borough
+        )
         about |= Q(target_type="core.officermembership", target_id__in=membership_ids)
-        about |= Q(actor_id__in=user_ids)
+        about |= Q(actor_id__in=user_ids, action__startswith="auth.")
     return AuditEvent.objects.filter(about).order_by("id")
 
 

@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
 from portal.health import health_checks
+
+admin.site.site_header = f"{settings.PORTAL_NAME} administration"
+admin.site.site_title = f"{settings.PORTAL_NAME} administration"
+admin.site.index_title = "People, boroughs and records"
 
 urlpatterns = [
     path("health/", HealthCheckView.as_view(checks=health_checks()), name="health"),

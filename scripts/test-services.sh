@@ -35,6 +35,22 @@ if ! pg_up; then
   for _ in $(seq 1 30); do pg_up && break; sleep 1; done
   pg_up || { echo "PostgreSQL is not answering on $PGHOST:$PGPORT. Start it and run make test again." >&2; exit 1; }
 fi
+# Up is not enough: the tests connect as DATABASE_URL says (by default the
+# postgres role without a password, as on a developer machine with trust auth).
+db_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}
+if [ -x .venv/bin/python ] && ! .venv/bin/python - "$db_url" <<'PY' 2>/tmp/portal-pg-check.log
+import sys
+import dj_database_url
+import psycopg2
+cfg = dj_database_url.parse(sys.argv[1])
+psycopg2.connect(dbname="postgres", user=cfg["USER"], password=cfg["PASSWORD"] or None,
+                 host=cfg["HOST"], port=cfg["PORT"] or 5432, connect_timeout=5).close()
+PY
+then
+  echo "PostgreSQL is up but refused the tests' connection ($(grep -v '^[[:space:]]*$' /tmp/portal-pg-check.log | tail -1))." >&2
+  echo "Set DATABASE_URL=postgres://USER:PASSWORD@HOST:PORT/portal for a role that may create databases, and run make test again." >&2
+  exit 1
+fi
 echo "PostgreSQL: up on $PGHOST:$PGPORT"
 
 # --- Redis --------------------------------------------------------------

@@ -107,3 +107,18 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Let the test database empty the audit table between transactional tests.
+
+    Django empties every table with TRUNCATE after a transactional test, which
+    the audit table's trigger refuses. The trigger is switched off here, in the
+    throw-away test database only; production databases have no such switch.
+    UPDATE and DELETE stay refused.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_truncate")

@@ -2,10 +2,10 @@
 
 ``prev_hash`` becomes unique, so two events can never chain onto the same
 predecessor. On PostgreSQL, triggers refuse UPDATE and DELETE on every row and
-TRUNCATE of the table. A test database may allow TRUNCATE (the test runner
-empties tables between transactional tests) by starting its sessions with
-``-c portal.audit_allow_truncate=on``; UPDATE and DELETE are refused regardless.
-Other databases get the unique constraint only.
+TRUNCATE of the table; there is no switch to let any of them through. (The
+test suite, which must empty tables between transactional tests, disables the
+TRUNCATE trigger in its own throw-away database.) Other databases get the
+unique constraint only.
 """
 
 from django.db import migrations, models
@@ -14,10 +14,6 @@ CREATE_SQL = """
 CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'TRUNCATE'
-       AND current_setting('portal.audit_allow_truncate', true) = 'on' THEN
-        RETURN NULL;
-    END IF;
     RAISE EXCEPTION 'audit events are append-only: % on % is refused', TG_OP, TG_TABLE_NAME
         USING HINT = 'Record a new audit event instead of changing or removing one.';
 END;

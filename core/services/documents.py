@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import F, Model, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 DOCUMENT_MAX_ATTEMPTS = 3
 # Errors worth another try: the storage or the database was briefly unreachable.
 # A template or layout error fails the same way every time, so it is not retried.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError,)
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OSError, DatabaseOperationalError)
 _ERROR_MAX = 2000
 
 
@@ -173,11 +174,16 @@ def document_render(*, document_id: int) -> GeneratedDocument | None:
         return None
     try:
         document = GeneratedDocument.objects.get(pk=document_id)
+        claimed_attempt = document.attempts
         pdf = render_pdf(
             template=document_kind_get(document.kind).template, context=document.context
         )
         with transaction.atomic():
             document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
+            if (document.status, document.attempts) != (DocumentStatus.RENDERING, claimed_attempt):
+                # This render stalled past the time limit and another worker
+                # reclaimed the document (or finished it): leave its file alone.
+                return None
             name = _store(document=document, pdf=pdf)
             document.mark_ready(name=name, sha256=hashlib.sha256(pdf).hexdigest())
             document.save(

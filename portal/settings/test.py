@@ -16,9 +16,6 @@ DATABASES = {
         conn_max_age=0,
     )
 }
-# Transactional tests empty every table with TRUNCATE; the audit table's
-# append-only trigger lets that through only when this is set (core 0002).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.audit_allow_truncate=on"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The real-worker test starts a worker with CELERY_TASK_ALWAYS_EAGER=0.
@@ -35,8 +32,9 @@ STORAGES = {
 # values away from the next run and from parallel test processes.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "core.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "KEY_PREFIX": f"test-{os.getpid()}",
     }
 }

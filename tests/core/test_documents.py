@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -598,3 +599,52 @@ def test_status_page_makes_a_constant_number_of_queries(
 
     with django_assert_max_num_queries(12):
         client.get(document.get_absolute_url())
+
+
+def test_a_boroughs_audit_extract_leaves_out_what_its_people_did_for_another_borough(personas):
+    from core.documents import audit_extract_context
+    from core.models import OfficerRole
+    from core.services.accounts import officer_role_grant
+
+    shared = personas.officer_a
+    officer_role_grant(actor=None, user=shared, borough=personas.borough_b, role="approver")
+    officer_role_grant(
+        actor=None, user=shared, borough=personas.borough_a, role=OfficerRole.EVALUATOR
+    )
+    audit_record(actor=shared, action="auth.signed_in", target=shared)
+    audit_record(actor=shared, action="test.work_for_b", target=personas.borough_b)
+
+    context = audit_extract_context(target=personas.borough_a, actor=personas.superuser)
+    actions = [row["action"] for row in context["events"]]
+    summaries = " ".join(row["summary"] for row in context["events"])
+
+    assert "role.granted" in actions and "role: evaluator" in summaries
+    assert "role: approver" not in summaries and personas.borough_b.name not in summaries
+    assert "auth.signed_in" in actions
+    assert "test.work_for_b" not in actions
+
+
+def test_a_stalled_render_that_lost_its_claim_does_not_touch_the_file(
+    personas, django_capture_on_commit_callbacks, media_root, monkeypatch
+):
+    """A worker stalls past the time limit; another reclaims and finishes; the first wakes."""
+    from core.services import documents as service
+
+    document, _ = _request_extract(personas, django_capture_on_commit_callbacks, execute=False)
+    real_render_pdf = service.render_pdf
+
+    def render_while_another_worker_takes_over(**kwargs):
+        pdf = real_render_pdf(**kwargs)
+        # While this worker was stuck, the document was reclaimed by another.
+        GeneratedDocument.objects.filter(pk=document.pk).update(attempts=F("attempts") + 1)
+        return pdf
+
+    monkeypatch.setattr(service, "render_pdf", render_while_another_worker_takes_over)
+
+    assert document_render(document_id=document.pk) is None
+
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.RENDERING
+    assert document.attempts == 2
+    assert _pdf_files(media_root) == []
+    assert not AuditEvent.objects.filter(action="document.rendered").exists()
