@@ -1,0 +1,126 @@
+"""Every list page of the admin makes the same number of queries with 3 rows as with 30.
+
+A model registered in the admin without a row maker here fails the first
+test, so a new list page cannot skip its query budget.
+"""
+
+import itertools
+from datetime import date, timedelta
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.models import BankHoliday, GeneratedDocument, SupplierInvitation
+from tests import factories
+from tests.query_budget import assert_query_budget
+
+_serial = itertools.count()
+
+
+def _users(personas, n):
+    for _ in range(n):
+        factories.UserFactory(email=f"budget{next(_serial)}@example.org")
+
+
+def _groups(personas, n):
+    for _ in range(n):
+        Group.objects.create(name=f"Group {next(_serial)}")
+
+
+def _email_addresses(personas, n):
+    _users(personas, n)  # each factory user has a verified address
+
+
+def _authenticators(personas, n):
+    for _ in range(n):
+        factories.UserFactory(email=f"totp{next(_serial)}@example.org", totp=True)
+
+
+def _attempts(model):
+    def add(personas, n):
+        for _ in range(n):
+            i = next(_serial)
+            fields = {"username": f"guess{i}@example.org", "ip_address": f"10.0.{i % 250}.1"}
+            fields["user_agent"] = "test"
+            if model is AccessAttempt:
+                fields.update(failures_since_start=1, get_data="", post_data="")
+            if model is AccessLog:
+                fields.update(attempt_time=timezone.now())
+            model.objects.create(**fields)
+
+    return add
+
+
+def _boroughs(personas, n):
+    for _ in range(n):
+        factories.BoroughFactory()
+
+
+def _organisations(personas, n):
+    for _ in range(n):
+        factories.SupplierOrganisationFactory()
+
+
+def _invitations(personas, n):
+    for _ in range(n):
+        SupplierInvitation.objects.create(
+            organisation=personas.org_a,
+            email=f"invited{next(_serial)}@example.org",
+            invited_by=personas.supplier_a_admin,
+        )
+
+
+def _audit_events(personas, n):
+    for i in range(n):
+        audit_record(actor=personas.officer_a, action="budget.sample", data={"i": i})
+
+
+def _bank_holidays(personas, n):
+    start = date(2090, 1, 1) + timedelta(days=next(_serial) * 40)
+    for i in range(n):
+        BankHoliday.objects.create(date=start + timedelta(days=i), region="SCT", name="Test day")
+
+
+def _documents(personas, n):
+    for _ in range(n):
+        GeneratedDocument.objects.create(
+            kind="audit_extract",
+            title=f"Document {next(_serial)}",
+            target=factories.BoroughFactory(),  # one document in flight per target
+            requested_by=personas.superuser,
+        )
+
+
+ROW_MAKERS = {
+    "auth.Group": _groups,
+    "account.EmailAddress": _email_addresses,
+    "mfa.Authenticator": _authenticators,
+    "axes.AccessAttempt": _attempts(AccessAttempt),
+    "axes.AccessLog": _attempts(AccessLog),
+    "axes.AccessFailureLog": _attempts(AccessFailureLog),
+    "core.User": _users,
+    "core.Borough": _boroughs,
+    "core.SupplierOrganisation": _organisations,
+    "core.SupplierInvitation": _invitations,
+    "core.AuditEvent": _audit_events,
+    "core.BankHoliday": _bank_holidays,
+    "core.GeneratedDocument": _documents,
+}
+
+
+def test_every_admin_list_page_has_a_query_budget():
+    registered = {model._meta.label for model in admin.site._registry}
+    assert registered - set(ROW_MAKERS) == set(), "add a row maker for each new admin list"
+
+
+@pytest.mark.parametrize("label", sorted(ROW_MAKERS))
+def test_admin_list_queries_do_not_grow_with_its_rows(label, personas, login):
+    model = next(m for m in admin.site._registry if m._meta.label == label)
+    url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+    client = login(personas.superuser)
+
+    assert_query_budget(client, url, add_rows=lambda n: ROW_MAKERS[label](personas, n), most=15)
