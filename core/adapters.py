@@ -10,6 +10,8 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
+from core.permissions import needs_officer_mfa
+
 
 class PortalAccountAdapter(DefaultAccountAdapter):
     """Sign-up is for suppliers only.
@@ -33,17 +35,23 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        """Someone who has just signed in is not asked for their password again to set up
-        their first authenticator app (officers are sent there straight from sign-in).
+        """An officer setting up their first authenticator app straight after signing in
+        is not asked for their password again (officers are sent there from sign-in).
 
-        Changing or removing an existing authenticator still asks, as allauth does.
+        Only that: the TOTP set-up page, for someone who must use an app and has none
+        yet, within allauth's re-authentication window of their sign-in. Everything
+        else (recovery codes, removing an app, a supplier adding one) asks as allauth
+        does.
         """
         required = super().is_reauthentication_required(app=app, **kwargs)
         request = context.request
         if not required or app != "allauth.mfa" or request is None:
             return required
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.view_name != "mfa_activate_totp":
+            return required
         user = request.user
-        if not user.is_authenticated or Authenticator.objects.filter(user=user).exists():
+        if not needs_officer_mfa(user) or Authenticator.objects.filter(user=user).exists():
             return required
         timeout = account_settings.REAUTHENTICATION_TIMEOUT
         return not any(

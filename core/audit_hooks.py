@@ -5,15 +5,18 @@ sign-in, sign-in failure, lockout and sign-out, so these receivers exist; each
 makes exactly one ``audit_record`` call and nothing else.
 """
 
+from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from core.audit import audit_record
+from core.axes import sign_in_account
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    # The address axes counts failures against (behind a proxy, not the proxy's own).
+    return get_client_ip_address(request) if request is not None else None
 
 
 @receiver(user_logged_in, dispatch_uid="core.audit.signed_in")
@@ -24,7 +27,7 @@ def record_signed_in(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="core.audit.sign_in_failed")
 def record_sign_in_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password; only the address tried is kept.
-    tried = credentials.get("email") or credentials.get("username") or ""
+    tried = sign_in_account(request, credentials) or ""
     audit_record(
         actor=None,
         actor_label=tried,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef, Q
+
 from core.models import OfficerMembership, OfficerRole, SupplierMembership, SupplierRole
 from core.selectors.accounts import borough_list_managed_by
 
@@ -89,17 +91,40 @@ def can_manage_borough_people(user: User, borough: Borough) -> bool:
     return user.is_staff and user.has_perm(MANAGE_BOROUGH_PEOPLE, borough)
 
 
-def can_manage_person(user: User, person: User) -> bool:
-    """May edit ``person`` in the admin: a superuser, or the administrator of one of their boroughs.
+def person_manageable_filter(user: User) -> Q:
+    """The people ``user`` may manage in the admin, as a filter on ``User``.
 
-    Superusers, staff beyond borough administration and suppliers are never
-    managed by a borough administrator.
+    A superuser manages everyone. A borough administrator manages a person only
+    when the person is wholly within their boroughs: at least one role, and every
+    role, in a borough they administer. Never a supplier, nor staff or a
+    superuser, nor anyone holding the borough administrator role (themselves
+    included): those are for superusers. Otherwise an administrator of one
+    borough could change the e-mail address of someone who also works for
+    another borough, or of a fellow administrator, and take over the account
+    with a password reset.
     """
-    if not _authenticated(user):
-        return False
+    if not _authenticated(user) or not user.is_active:
+        return Q(pk__in=[])
     if user.is_superuser:
-        return True
-    if person.is_superuser or SupplierMembership.objects.filter(user=person).exists():
-        return False
+        return Q()
     managed = borough_list_managed_by(user=user)
-    return OfficerMembership.objects.filter(user=person, borough__in=managed).exists()
+    roles = OfficerMembership.objects.filter(user=OuterRef("pk"))
+    return Q(
+        Exists(roles.filter(borough__in=managed)),
+        ~Exists(roles.exclude(borough__in=managed)),
+        ~Exists(roles.filter(role=OfficerRole.BOROUGH_ADMIN)),
+        ~Exists(SupplierMembership.objects.filter(user=OuterRef("pk"))),
+        is_staff=False,
+        is_superuser=False,
+    )
+
+
+def can_manage_person(user: User, person: User) -> bool:
+    """May edit ``person`` in the admin (see ``person_manageable_filter`` for who)."""
+    if not _authenticated(user) or person is None or person.pk is None:
+        return False
+    if user.is_superuser and user.is_active:
+        return True
+    return (
+        type(person)._default_manager.filter(person_manageable_filter(user), pk=person.pk).exists()
+    )

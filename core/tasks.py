@@ -27,3 +27,18 @@ def document_render_task(document_id: int) -> None:
 def document_requeue_pending_task() -> int:
     """Enqueue again documents left pending (broker was down) or abandoned mid-render."""
     return document_requeue_stale()
+
+
+@shared_task(
+    # A mail server that is down or refuses for now: smtplib.SMTPException is an OSError.
+    autoretry_for=(OSError,),
+    max_retries=6,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+)
+def supplier_invitation_send_task(invitation_id: int, base_url: str = "") -> bool:
+    """Send one supplier invitation e-mail; safe to run twice (a sent one is not sent again)."""
+    from core.services.accounts import supplier_invitation_send
+
+    return supplier_invitation_send(invitation_id=invitation_id, base_url=base_url)

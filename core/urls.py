@@ -13,6 +13,11 @@ urlpatterns = [
     path("organisation/change/", accounts.organisation_edit, name="organisation-edit"),
     path("organisation/members/", accounts.organisation_members, name="organisation-members"),
     path("organisation/members/invite/", accounts.organisation_invite, name="organisation-invite"),
+    path(
+        "organisation/members/invitations/<int:pk>/send-again/",
+        accounts.organisation_invitation_send_again,
+        name="organisation-invitation-send-again",
+    ),
     path("invitations/<str:token>/", accounts.invitation_accept, name="invitation-accept"),
     path("documents/<int:pk>/", documents.document_detail, name="document-detail"),
     path("documents/<int:pk>/download/", documents.document_download, name="document-download"),

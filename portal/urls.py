@@ -3,14 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 from health_check.views import HealthCheckView
 
+from core.views.accounts import admin_sign_in
 from portal.health import health_checks
 
 admin.site.site_header = f"{settings.PORTAL_NAME} administration"
 admin.site.site_title = f"{settings.PORTAL_NAME} administration"
 admin.site.index_title = "People, boroughs and records"
+# The admin's own sign-in form would skip the authenticator app: wherever the admin
+# asks someone to sign in, they go to the portal's sign-in instead.
+admin.site.login = admin_sign_in
 
 urlpatterns = [
     path("health/", HealthCheckView.as_view(checks=health_checks()), name="health"),
+    path("admin/login/", admin_sign_in),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("core.urls")),

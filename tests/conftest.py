@@ -3,7 +3,10 @@
 Personas: officer of borough A, officer of borough B, approver and evaluator
 of borough A, borough administrator of A, supplier A admin, supplier A member,
 supplier B member, consortium member (a third organisation), anonymous,
-superuser.
+superuser, and officer_password_only: the borough administrator of A (an
+officer and staff, with an authenticator app) in a session that went round the
+app step, as a sign-in at Django's own admin form once could. Sign it in with
+``force_sign_in(client, user, methods=PASSWORD_ONLY)``.
 """
 
 from dataclasses import dataclass
@@ -16,6 +19,9 @@ from core.models import OfficerRole, SupplierRole
 from core.services.accounts import borough_admin_access_sync
 
 from . import factories
+from .signing_in import force_sign_in
+
+PASSWORD_ONLY = ("password",)
 
 
 @dataclass
@@ -37,12 +43,13 @@ class Personas:
     consortium_member: object
     superuser: object
     anonymous: object
+    officer_password_only: object
 
     def all(self) -> dict[str, object]:
         names = [
             "officer_a", "officer_b", "approver_a", "evaluator_a", "borough_admin_a",
             "supplier_a_admin", "supplier_a_member", "supplier_b_admin", "supplier_b_member",
-            "consortium_member", "superuser", "anonymous",
+            "consortium_member", "superuser", "anonymous", "officer_password_only",
         ]  # fmt: skip
         return {name: getattr(self, name) for name in names}
 
@@ -94,16 +101,21 @@ def personas(db) -> Personas:
             email="root@example.org", is_staff=True, is_superuser=True, totp=True
         ),
         anonymous=AnonymousUser(),
+        officer_password_only=borough_admin,
     )
 
 
 @pytest.fixture
 def login(client):
-    """Sign a persona in to the test client, past the TOTP stage."""
+    """Sign a persona in to the test client, past the TOTP stage.
 
-    def _login(user):
+    The session records the sign-in steps allauth would (password, and the
+    authenticator app for anyone who has one), an hour ago.
+    """
+
+    def _login(user, **options):
         if getattr(user, "is_authenticated", False):
-            client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+            force_sign_in(client, user, **options)
         return client
 
     return _login

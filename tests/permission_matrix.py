@@ -5,7 +5,8 @@ including those added later). Each pattern must be matched by exactly one entry 
 `ENTRIES`, which says, for every persona of tests/conftest.py, what a GET returns:
 
     200, 403, 404, 405  that status code
-    LOGIN               a redirect to sign in (allauth's page, or the admin's own)
+    LOGIN               a redirect to sign in (allauth's page, or the admin's, which
+                        sends people on to allauth's)
     REDIRECT            a redirect anywhere else
     Redirect("/path")   a redirect to a URL starting with /path
 
@@ -44,7 +45,13 @@ PERSONAS = (
     "consortium_member",
     "superuser",
     "anonymous",
+    "officer_password_only",
 )
+# An officer (the borough administrator of A) whose session records a password but
+# not the authenticator app: signed out and sent to sign in from every page.
+PASSWORD_ONLY = "officer_password_only"
+# The sign-in steps each persona's session records, where not what allauth would.
+SESSION_METHODS: dict[str, tuple[str, ...]] = {PASSWORD_ONLY: ("password",)}
 OFFICERS = ("officer_a", "officer_b", "approver_a", "evaluator_a", "borough_admin_a")
 SUPPLIERS = (
     "supplier_a_admin",
@@ -80,7 +87,8 @@ def outcomes(default: Outcome | None = None, **by_persona: Outcome) -> dict[str,
     """Expected outcome per persona: `default` for everyone, then the exceptions.
 
     Groups can be given with `officers=`, `suppliers=`, `signed_in=`; a named persona
-    always wins over its group.
+    always wins over its group. `officer_password_only` is sent to sign in (LOGIN)
+    unless named: the default does not apply to it.
     """
     groups = {
         "officers": OFFICERS,
@@ -96,6 +104,7 @@ def outcomes(default: Outcome | None = None, **by_persona: Outcome) -> dict[str,
     unknown = set(by_persona) - set(PERSONAS)
     if unknown:
         raise ValueError(f"Unknown personas: {sorted(unknown)}")
+    result[PASSWORD_ONLY] = LOGIN
     result.update(by_persona)
     missing = set(PERSONAS) - set(result)
     if missing:
@@ -348,7 +357,7 @@ def is_model_admin_view(info: PatternInfo) -> bool:
 # --- the admin --------------------------------------------------------------------------
 
 # Everyone who is not staff is sent to the admin's sign-in page.
-NOT_STAFF = dict.fromkeys((*OFFICERS, *SUPPLIERS, "anonymous"), LOGIN)
+NOT_STAFF = dict.fromkeys((*OFFICERS, *SUPPLIERS, "anonymous", PASSWORD_ONLY), LOGIN)
 ADMIN_PAGES = ("changelist", "add", "change", "history", "delete", "object")
 
 # What the two staff personas get from each model's pages, where it is not
@@ -392,8 +401,14 @@ ADMIN_ENTRIES = [
     Entry("admin:index", admin_site_page()),
     Entry(
         "admin:login",
-        outcomes(200, borough_admin_a=REDIRECT, superuser=REDIRECT),
-        why="Staff are sent on to the admin; others see the admin's sign-in form.",
+        outcomes(LOGIN),
+        why="The admin's own form would skip the authenticator app: all sign in with allauth.",
+    ),
+    Entry(
+        "admin/login/",
+        outcomes(LOGIN),
+        path=lambda personas, info: "/admin/login/?next=/admin/",
+        why="Placed before the admin's URLs, so the admin's form is never reached.",
     ),
     Entry(
         "admin:logout",
@@ -534,7 +549,11 @@ ORGANISATION_ADMIN_PAGE = outcomes(
 BOROUGH_ADMIN_OR_SUPERUSER = outcomes(403, borough_admin_a=200, superuser=200, anonymous=LOGIN)
 
 PORTAL_ENTRIES = [
-    Entry("health", outcomes(200)),
+    Entry(
+        "health",
+        outcomes(200, officer_password_only=200),
+        why="Health checks carry no one's page, so no session is checked there.",
+    ),
     Entry("core:home", outcomes(200)),
     Entry(
         "core:dashboard",
@@ -551,6 +570,12 @@ PORTAL_ENTRIES = [
     Entry("core:organisation-members", SUPPLIER_PAGE),
     Entry("core:organisation-edit", ORGANISATION_ADMIN_PAGE),
     Entry("core:organisation-invite", ORGANISATION_ADMIN_PAGE),
+    Entry(
+        "core:organisation-invitation-send-again",
+        outcomes(405, anonymous=LOGIN),
+        kwargs=lambda personas, info: {"pk": sample_invitation(personas).pk},
+        why="Sending again is a POST; tests/core/test_invitation_sending.py checks who may.",
+    ),
     Entry(
         "core:invitation-accept",
         outcomes(200),

@@ -10,12 +10,14 @@ from django.test import Client
 from tests.permission_matrix import (
     ENTRIES,
     PERSONAS,
+    SESSION_METHODS,
     agrees,
     entries_for,
     observed,
     suggestion,
     url_patterns,
 )
+from tests.signing_in import force_sign_in
 
 PATTERNS = url_patterns()
 
@@ -47,7 +49,7 @@ def test_every_entry_matches_a_url_pattern():
 def _request_as(persona_name, user, url):
     client = Client()
     if getattr(user, "is_authenticated", False):
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        force_sign_in(client, user, methods=SESSION_METHODS.get(persona_name))
     try:
         return observed(client.get(url))
     except Exception as error:  # a crash is an outcome to report, not to hide

@@ -29,13 +29,18 @@ from core.models import (
     SupplierOrganisation,
     User,
 )
-from core.permissions import can_manage_person
+from core.permissions import can_manage_person, person_manageable_filter
 from core.selectors.accounts import (
     borough_list_managed_by,
     lockout_failures_subquery,
     person_list_for_admin,
 )
-from core.services.accounts import NOT_BOTH, OFFICER_CANNOT_JOIN, borough_admin_access_sync
+from core.services.accounts import (
+    NOT_BOTH,
+    OFFICER_CANNOT_JOIN,
+    borough_admin_access_sync,
+    person_email_addresses_replace,
+)
 
 
 def _sync_admin_access(formsets) -> None:
@@ -159,10 +164,24 @@ class PersonCreationForm(forms.ModelForm):
         return user
 
 
+EMAIL_IN_USE = "Another account already uses this e-mail address."
+
+
 class PersonChangeForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        other_accounts = User.objects.exclude(pk=self.instance.pk)
+        other_addresses = EmailAddress.objects.exclude(user_id=self.instance.pk)
+        if (
+            other_accounts.filter(email=email).exists()
+            or other_addresses.filter(email__iexact=email).exists()
+        ):
+            raise forms.ValidationError(EMAIL_IN_USE)
+        return email
 
 
 @admin.register(User)
@@ -204,6 +223,7 @@ class PersonAdmin(AuditedModelAdmin, UserAdmin):
         since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
         return (
             person_list_for_admin(user=request.user)
+            .filter(person_manageable_filter(request.user))
             .annotate(failed_sign_ins=lockout_failures_subquery(since=since))
             .prefetch_related("officer_memberships__borough")
             .select_related("supplier_membership__organisation")
@@ -246,6 +266,10 @@ class PersonAdmin(AuditedModelAdmin, UserAdmin):
             EmailAddress.objects.get_or_create(
                 user=obj, email=obj.email, defaults={"verified": True, "primary": True}
             )
+        elif "email" in form.changed_data:
+            # The new address replaces the old one for sign-in and password resets; the
+            # admin.change event written above records the old and the new address.
+            person_email_addresses_replace(user=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -317,7 +341,7 @@ class SupplierMembershipInline(admin.TabularInline):
 
 class SupplierInvitationInline(admin.TabularInline):
     model = SupplierInvitation
-    fields = ("email", "role", "invited_by", "expires_at", "accepted_at", "accepted_by")
+    fields = ("email", "role", "invited_by", "sent_at", "expires_at", "accepted_at", "accepted_by")
     readonly_fields = fields
     extra = 0
     can_delete = True
@@ -336,11 +360,26 @@ class SupplierOrganisationAdmin(SuperuserOnlyMixin, AuditedModelAdmin):
 
 @admin.register(SupplierInvitation)
 class SupplierInvitationAdmin(SuperuserOnlyMixin, AuditedModelAdmin):
-    list_display = ("email", "organisation", "role", "invited_by", "expires_at", "accepted_at")
+    list_display = (
+        "email",
+        "organisation",
+        "role",
+        "invited_by",
+        "sent_at",
+        "expires_at",
+        "accepted_at",
+    )
     list_filter = ("role",)
     search_fields = ("email", "organisation__name")
     list_select_related = ("organisation", "invited_by")
-    readonly_fields = ("token", "invited_by", "accepted_at", "accepted_by", "created_at")
+    readonly_fields = (
+        "token",
+        "invited_by",
+        "sent_at",
+        "accepted_at",
+        "accepted_by",
+        "created_at",
+    )
     audit_secret_fields = ("token",)
 
     def has_add_permission(self, request):

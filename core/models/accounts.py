@@ -240,6 +240,8 @@ class SupplierInvitation(models.Model):
     accepted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # When the e-mail went; empty while it waits for the mail server (or was never sent).
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

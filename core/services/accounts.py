@@ -6,10 +6,12 @@ event, and only then (after commit) sends mail.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
+from celery.exceptions import Retry
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import send_mail
@@ -17,6 +19,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
@@ -41,6 +45,8 @@ from core.validators import normalise_companies_house_number, normalise_postcode
 
 if TYPE_CHECKING:
     from allauth.mfa.models import Authenticator
+
+logger = logging.getLogger(__name__)
 
 BOROUGH_ADMIN_GROUP = "Borough administrators"
 # Django model permissions a borough administrator needs to open the admin at
@@ -84,6 +90,17 @@ def _verified_address(user: User) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+
+
+def person_email_addresses_replace(*, user: User) -> None:
+    """Make ``user.email`` the account's only address, verified: an administrator changed it.
+
+    Every other address of the account goes, so a password reset can no longer be
+    sent to the old mailbox. The caller records the change (the admin's
+    ``admin.change`` event names the old and the new address).
+    """
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    _verified_address(user)
 
 
 def _refuse_duplicate_ch_number(number: str, *, exclude_pk: int | None = None) -> None:
@@ -193,10 +210,25 @@ def _invitation_url(invitation: SupplierInvitation, base_url: str) -> str:
     return f"{base}{invitation.get_absolute_url()}"
 
 
-def _send_invitation(invitation_id: int, base_url: str) -> None:
-    invitation = SupplierInvitation.objects.select_related("organisation", "invited_by").get(
-        pk=invitation_id
+def supplier_invitation_send(*, invitation_id: int, base_url: str = "") -> bool:
+    """Send the invitation e-mail unless it has gone already; True if it was sent now.
+
+    Runs in ``supplier_invitation_send_task``: a mail server error (``SMTPException``
+    is an ``OSError``) is raised so the task tries again later. An invitation that
+    was accepted, has expired or was removed in the meantime is not sent.
+    """
+    invitation = (
+        SupplierInvitation.objects.select_related("organisation", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
     )
+    if (
+        invitation is None
+        or invitation.sent_at is not None
+        or invitation.accepted_at is not None
+        or invitation.is_expired
+    ):
+        return False
     context = {
         "invitation": invitation,
         "accept_url": _invitation_url(invitation, base_url),
@@ -209,6 +241,39 @@ def _send_invitation(invitation_id: int, base_url: str) -> None:
         from_email=None,
         recipient_list=[invitation.email],
     )
+    SupplierInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    audit_record(
+        actor=None,
+        action="supplier.invitation_sent",
+        target=invitation,
+        data={"organisation_id": invitation.organisation_id, "email": invitation.email},
+    )
+    return True
+
+
+def supplier_invitation_enqueue(*, invitation_id: int, base_url: str = "") -> bool:
+    """Hand the invitation e-mail to the task queue; False (and a log entry) if that fails.
+
+    The invitation is already saved: when the queue is unreachable it stays
+    "not sent yet" on the members page, where the organisation admin can send it
+    again. Nothing here may turn the admin's page into an error.
+    """
+    from core.tasks import supplier_invitation_send_task
+
+    try:
+        supplier_invitation_send_task.apply_async(
+            args=[invitation_id], kwargs={"base_url": base_url}, retry=False
+        )
+    except (BrokerError, RedisError, OSError, Retry):
+        # When tasks run eagerly (development, tests) the task's own mail server error
+        # or its request to try again comes straight back here.
+        logger.warning(
+            "Could not send invitation %s now; it is shown as not sent yet.",
+            invitation_id,
+            exc_info=True,
+        )
+        return False
+    return True
 
 
 @transaction.atomic
@@ -237,7 +302,37 @@ def supplier_invite(
         target=invitation,
         data={"organisation_id": organisation.pk, "email": email, "role": role},
     )
-    transaction.on_commit(lambda: _send_invitation(invitation.pk, base_url))
+    transaction.on_commit(
+        lambda: supplier_invitation_enqueue(invitation_id=invitation.pk, base_url=base_url)
+    )
+    return invitation
+
+
+@transaction.atomic
+def supplier_invitation_send_again(
+    *, actor: User, invitation: SupplierInvitation, base_url: str = ""
+) -> SupplierInvitation:
+    """An organisation admin asks again for an invitation e-mail that has not gone yet."""
+    invitation = SupplierInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not is_organisation_admin(actor, invitation.organisation):
+        raise PermissionRefused("Only an organisation admin can send invitations.")
+    if invitation.accepted_at is not None:
+        raise ApplicationError(f"{invitation.email} has already accepted this invitation.")
+    if invitation.is_expired:
+        raise ApplicationError(
+            f"The invitation for {invitation.email} has expired. Invite them again."
+        )
+    if invitation.sent_at is not None:
+        raise ApplicationError(f"The invitation for {invitation.email} has already been sent.")
+    audit_record(
+        actor=actor,
+        action="supplier.invitation_send_again",
+        target=invitation,
+        data={"organisation_id": invitation.organisation_id, "email": invitation.email},
+    )
+    transaction.on_commit(
+        lambda: supplier_invitation_enqueue(invitation_id=invitation.pk, base_url=base_url)
+    )
     return invitation
 
 

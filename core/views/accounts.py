@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import ApplicationError
 from core.forms import InvitationSignupForm, OrganisationProfileForm, SupplierInviteForm
@@ -28,6 +29,7 @@ from core.selectors.accounts import (
 from core.services.accounts import (
     supplier_invitation_accept,
     supplier_invitation_check,
+    supplier_invitation_send_again,
     supplier_invitation_signup,
     supplier_invite,
     supplier_organisation_update,
@@ -185,13 +187,34 @@ def organisation_invite(request):
         except ApplicationError as error:
             form.add_error("email", error.message)
         else:
-            messages.success(request, f"We have sent an invitation to {invitation.email}.")
+            messages.success(request, f"We are sending an invitation to {invitation.email}.")
             return redirect("core:organisation-members")
     return render(
         request,
         "core/organisation/invite.html",
         {"page_title": "Invite a colleague", "form": form, "organisation": organisation},
     )
+
+
+@login_required
+@require_POST
+def organisation_invitation_send_again(request, pk: int):
+    """Send again an invitation whose e-mail has not gone (the mail queue was unreachable)."""
+    organisation = _own_membership(request).organisation
+    if not is_organisation_admin(request.user, organisation):
+        raise PermissionDenied("Only an organisation admin can send invitations.")
+    invitation = supplier_invitation_list(user=request.user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation")
+    try:
+        supplier_invitation_send_again(
+            actor=request.user, invitation=invitation, base_url=request.build_absolute_uri("/")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"We are sending the invitation to {invitation.email} again.")
+    return redirect("core:organisation-members")
 
 
 @require_http_methods(["GET", "POST"])
@@ -240,6 +263,21 @@ def invitation_accept(request, token: str):
             return redirect("core:supplier-home")
     context.update(form=form, login_url=login_url)
     return render(request, "core/invitations/sign_up.html", context)
+
+
+def admin_sign_in(request, extra_context=None):
+    """The admin's own sign-in form: everyone signs in through the portal's sign-in instead.
+
+    Django's admin form checks only the password, so it would let officers and
+    administrators in without their authenticator app. Where the admin asks
+    people to sign in, they are sent to the portal's sign-in, which comes back.
+    """
+    next_url = request.GET.get(REDIRECT_FIELD_NAME) or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")
 
 
 def _duration_text(delta: timedelta) -> str:

@@ -178,6 +178,14 @@ AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("AXES_COOLOFF_HOURS", "1"))
 AXES_USERNAME_FORM_FIELD = "email"
+# Every sign-in form (allauth's "login", the credentials' "email", Django's
+# "username") counts against the same lower-cased account.
+AXES_USERNAME_CALLABLE = "core.axes.sign_in_account"
+# Reverse proxies in front of the portal, each appending to X-Forwarded-For;
+# 0 means none, and REMOTE_ADDR is the person signing in. Behind a proxy,
+# without this every failure would count against the proxy's address.
+PORTAL_PROXY_COUNT = int(env("DJANGO_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.axes.client_ip_address"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # The lockout page (templates/account/lockout.html) says how long the lock lasts.

@@ -25,6 +25,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.signing_in import force_sign_in
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -70,8 +72,7 @@ class CheckedPage:
 
     def sign_in_as(self, user) -> "CheckedPage":
         """Start a signed-in session without the sign-in pages (past any TOTP step)."""
-        client = Client()
-        client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+        client = force_sign_in(Client(), user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         self.page.context.add_cookies(
             [{"name": cookie.key, "value": cookie.value, "url": self.base_url}]

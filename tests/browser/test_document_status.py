@@ -6,13 +6,13 @@ from django.test import Client
 from core.documents import document_kind_get
 from core.models import GeneratedDocument
 from core.services.documents import document_render
+from tests.signing_in import force_sign_in
 
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(browser_page, user) -> None:
-    client = Client()
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client = force_sign_in(Client(), user)
     browser_page.page.context.add_cookies(
         [
             {

@@ -335,3 +335,144 @@ def test_a_borough_admin_cannot_set_an_officers_password(login, personas, admin_
     url = reverse("admin:auth_user_password_change", args=[personas.officer_a.pk])
     assert login(admin_a).get(url).status_code == 403
     assert login(personas.superuser).get(url).status_code == 200
+
+
+# --- whom a borough administrator may manage ---------------------------------------------
+
+
+def person_form(person, memberships, **changes):
+    """The change form as the admin shows it to a borough administrator, with ``changes``."""
+    data = {
+        "email": person.email,
+        "full_name": person.full_name,
+        "is_active": "on",
+        **membership_inline([(m.borough, m.role) for m in memberships], initial=len(memberships)),
+    }
+    for n, membership in enumerate(memberships):
+        data[f"officer_memberships-{n}-id"] = str(membership.pk)
+        data[f"officer_memberships-{n}-user"] = str(person.pk)
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def shared_officer(personas):
+    """Officer of B who is also an evaluator in A."""
+    OfficerMembership.objects.create(
+        user=personas.officer_b, borough=personas.borough_a, role=OfficerRole.EVALUATOR
+    )
+    return personas.officer_b
+
+
+@pytest.fixture
+def peer_admin(personas):
+    return officer_create(
+        actor=personas.superuser,
+        email="peer-admin-a@example.org",
+        full_name="Peer Admin",
+        borough=personas.borough_a,
+        roles=[OfficerRole.BOROUGH_ADMIN],
+    )
+
+
+@pytest.mark.django_db
+def test_who_a_borough_admin_may_manage(personas, admin_a, shared_officer, peer_admin):
+    from core.permissions import can_manage_person
+
+    assert can_manage_person(admin_a, personas.officer_a)
+    assert can_manage_person(admin_a, personas.approver_a)
+    assert not can_manage_person(admin_a, shared_officer)  # also works for borough B
+    assert not can_manage_person(admin_a, peer_admin)
+    assert not can_manage_person(admin_a, personas.borough_admin_a)
+    assert not can_manage_person(admin_a, admin_a)  # not even their own staff flags
+    assert not can_manage_person(admin_a, personas.supplier_a_admin)
+    assert not can_manage_person(admin_a, personas.superuser)
+    assert can_manage_person(personas.superuser, shared_officer)
+    assert can_manage_person(personas.superuser, peer_admin)
+
+
+@pytest.mark.django_db
+def test_an_officer_who_also_works_for_another_borough_cannot_be_changed(
+    login, personas, admin_a, shared_officer
+):
+    client = login(admin_a)
+    memberships = list(OfficerMembership.objects.filter(user=shared_officer))
+    in_a = [m for m in memberships if m.borough == personas.borough_a]
+
+    assert client.get(change_url(shared_officer)).status_code == 302
+    assert shared_officer.email not in client.get(USERS).content.decode()
+    response = client.post(
+        change_url(shared_officer),
+        person_form(shared_officer, in_a, email="attacker@evil.example", is_active=""),
+    )
+
+    assert response.status_code in (302, 403)
+    assert response.get("Location") != change_url(shared_officer)
+    person = User.objects.get(pk=shared_officer.pk)
+    assert person.email == "officer-b@example.org" and person.is_active
+    assert list(EmailAddress.objects.filter(user=person).values_list("email", flat=True)) == [
+        "officer-b@example.org"
+    ]
+    assert not AuditEvent.objects.filter(action="admin.change", actor=admin_a).exists()
+
+
+@pytest.mark.django_db
+def test_a_fellow_borough_admin_and_oneself_cannot_be_changed(login, personas, admin_a, peer_admin):
+    client = login(admin_a)
+    for person in [peer_admin, admin_a]:
+        assert client.get(change_url(person)).status_code == 302
+        client.post(
+            change_url(person),
+            person_form(person, list(person.officer_memberships.all()), email="x@evil.example"),
+        )
+        person.refresh_from_db()
+        assert person.email != "x@evil.example" and person.is_active
+    html = client.get(USERS).content.decode()
+    assert peer_admin.email not in html
+
+
+@pytest.mark.django_db
+def test_a_changed_email_replaces_the_old_one_and_resets_go_only_to_the_new_one(
+    client, login, personas, admin_a
+):
+    from django.core import mail
+
+    officer = personas.officer_a
+    memberships = list(OfficerMembership.objects.filter(user=officer))
+    response = login(admin_a).post(
+        change_url(officer), person_form(officer, memberships, email="New.Address@Aldgate.example")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+    officer.refresh_from_db()
+    assert officer.email == "new.address@aldgate.example"
+    addresses = list(EmailAddress.objects.filter(user=officer).values_list("email", "verified"))
+    assert addresses == [("new.address@aldgate.example", True)]
+    event = AuditEvent.objects.get(action="admin.change", actor=admin_a)
+    assert event.data["changes"]["email"] == {
+        "old": "officer-a@example.org",
+        "new": "new.address@aldgate.example",
+    }
+
+    client.logout()
+    mail.outbox.clear()
+    client.post(reverse("account_reset_password"), {"email": "officer-a@example.org"})
+    # At most allauth's "no account with this address" note: never a reset link.
+    assert not any("password/reset/key" in m.body for m in mail.outbox)
+    client.post(reverse("account_reset_password"), {"email": "new.address@aldgate.example"})
+    assert [m.to for m in mail.outbox if "password/reset/key" in m.body] == [
+        ["new.address@aldgate.example"]
+    ]
+
+
+@pytest.mark.django_db
+def test_an_email_already_used_by_another_account_is_refused(login, personas, admin_a):
+    officer = personas.officer_a
+    memberships = list(OfficerMembership.objects.filter(user=officer))
+    response = login(admin_a).post(
+        change_url(officer), person_form(officer, memberships, email=personas.officer_b.email)
+    )
+    assert response.status_code == 200
+    assert "Another account already uses this e-mail address." in response.content.decode()
+    officer.refresh_from_db()
+    assert officer.email == "officer-a@example.org"

@@ -126,3 +126,100 @@ def test_the_people_list_asks_for_lockouts_once_per_page_not_per_row(client, per
     with CaptureQueriesContext(connection) as large:
         assert admin_client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+# --- every sign-in form counts against the same account ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("credentials", "expected"),
+    [
+        ({"email": "Someone@Example.org", "password": "x"}, "someone@example.org"),
+        ({"login": " SOMEONE@example.org "}, "someone@example.org"),
+        ({"username": "someone@EXAMPLE.org"}, "someone@example.org"),
+        ({"password": "x"}, None),
+    ],
+)
+def test_the_account_is_read_from_whichever_field_a_form_uses(credentials, expected):
+    from django.test import RequestFactory
+
+    from core.axes import sign_in_account
+
+    assert sign_in_account(RequestFactory().post("/", {}), credentials) == expected
+    assert sign_in_account(RequestFactory().post("/", credentials), None) == expected
+
+
+@pytest.mark.django_db
+def test_failures_through_a_form_that_sends_username_count_against_the_account(client, personas):
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    email = personas.supplier_a_member.email
+    for n in range(3):
+        attempt(client, email, "wrong", ip=f"198.51.100.{n + 40}")
+    for n in range(2):
+        request = RequestFactory().post(
+            "/admin/login/", {"username": email.upper()}, REMOTE_ADDR=f"198.51.100.{n + 50}"
+        )
+        assert authenticate(request, username=email.upper(), password="wrong") is None
+    assert AuditEvent.objects.filter(action="auth.sign_in_failed", actor_label=email).count() == 5
+
+    response = attempt(client, email, PASSWORD, ip="192.0.2.97")
+
+    assert response.status_code == 429
+
+
+# --- behind a reverse proxy -------------------------------------------------------------
+
+
+def attempt_via_proxy(client, email, password, forwarded_for):
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_each_person_is_counted_by_their_own_address(client, personas, settings):
+    settings.PORTAL_PROXY_COUNT = 1
+    for n in range(5):
+        attempt_via_proxy(client, f"guess{n}@example.org", "wrong", "203.0.113.66")
+
+    locked = attempt_via_proxy(client, personas.supplier_b_admin.email, PASSWORD, "203.0.113.66")
+    other = attempt_via_proxy(client, personas.supplier_a_admin.email, PASSWORD, "198.51.100.9")
+
+    assert locked.status_code == 429
+    assert other.status_code == 302
+    assert "_auth_user_id" in client.session
+    failed = AuditEvent.objects.filter(action="auth.sign_in_failed")
+    assert {event.data["ip"] for event in failed} == {"203.0.113.66"}
+    signed_in = AuditEvent.objects.get(action="auth.signed_in")
+    assert signed_in.data["ip"] == "198.51.100.9"
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_an_address_made_up_by_the_client_is_ignored(client, personas, settings):
+    settings.PORTAL_PROXY_COUNT = 1
+    for n in range(5):
+        # The client sends its own X-Forwarded-For; the proxy appends the real address.
+        attempt_via_proxy(client, f"guess{n}@example.org", "wrong", f"192.0.2.{n}, 203.0.113.67")
+
+    response = attempt_via_proxy(
+        client, personas.supplier_b_admin.email, PASSWORD, "192.0.2.200, 203.0.113.67"
+    )
+
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_a_forwarded_for_header_changes_nothing(client, personas, settings):
+    settings.PORTAL_PROXY_COUNT = 0
+    for n in range(5):
+        attempt_via_proxy(client, f"guess{n}@example.org", "wrong", f"192.0.2.{n}")
+
+    response = attempt_via_proxy(client, personas.supplier_b_admin.email, PASSWORD, "192.0.2.9")
+
+    assert response.status_code == 429
+    assert AuditEvent.objects.filter(action="auth.sign_in_failed").first().data["ip"] == "10.0.0.2"

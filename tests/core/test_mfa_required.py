@@ -126,3 +126,68 @@ def test_totp_register_gives_an_officer_a_working_authenticator(login, officer_w
     totp_register(user=officer_without_totp, secret=factories.TOTP_SECRET)
     response = login(officer_without_totp).get(reverse("core:officer-home"))
     assert response.status_code == 200
+
+
+# --- when the password is asked for again ------------------------------------------------
+
+
+def signs_in(client, user):
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert "_auth_user_id" in client.session
+    return response
+
+
+@pytest.mark.django_db
+def test_setting_up_the_app_right_after_sign_in_never_asks_for_the_password_again(
+    client, officer_without_totp
+):
+    page = sign_in(client, officer_without_totp)
+    assert page.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    secret = page.context["form"].secret
+
+    response = client.post(reverse("mfa_activate_totp"), {"code": code_for(secret)}, follow=True)
+
+    visited = [url for url, _ in response.redirect_chain]
+    assert not any(url.startswith(reverse("account_reauthenticate")) for url in visited)
+    assert visited[-1] == reverse("mfa_view_recovery_codes")
+    assert response.status_code == 200
+    assert "govuk-error-summary" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name", ["mfa_activate_totp", "mfa_generate_recovery_codes", "mfa_index"]
+)
+def test_a_supplier_who_just_signed_in_is_asked_for_the_password_to_change_their_security(
+    client, personas, url_name
+):
+    signs_in(client, personas.supplier_a_member)
+
+    response = client.get(reverse(url_name))
+
+    if url_name == "mfa_index":  # only looking: no password needed
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_reauthenticate"))
+
+
+@pytest.mark.django_db
+def test_an_officer_without_an_app_is_asked_for_the_password_for_anything_but_setting_one_up(
+    client, officer_without_totp
+):
+    signs_in(client, officer_without_totp)
+
+    response = client.get(reverse("mfa_generate_recovery_codes"))
+
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_officer_who_signed_in_long_ago_confirms_the_password_before_setting_up(
+    login, officer_without_totp
+):
+    client = login(officer_without_totp, seconds_ago=3600)
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
