@@ -55,7 +55,7 @@ format: install ## Apply ruff's fixes and formatting
 test: install assets services ## Lint, check migrations, run the whole suite on PostgreSQL and Redis
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
 benchmark: install assets services ## Print the benchmark figures

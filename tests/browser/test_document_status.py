@@ -1,27 +1,12 @@
 """The document status page updates itself when the document is ready, and passes axe-core."""
 
 import pytest
-from django.test import Client
 
 from core.documents import document_kind_get
 from core.models import GeneratedDocument
 from core.services.documents import document_render
-from tests.signing_in import force_sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(browser_page, user) -> None:
-    client = force_sign_in(Client(), user)
-    browser_page.page.context.add_cookies(
-        [
-            {
-                "name": "sessionid",
-                "value": client.cookies["sessionid"].value,
-                "url": browser_page.base_url,
-            }
-        ]
-    )
 
 
 def test_status_page_shows_the_download_by_itself_once_the_document_is_ready(
@@ -38,7 +23,7 @@ def test_status_page_shows_the_download_by_itself_once_the_document_is_ready(
         ),
         requested_by=personas.borough_admin_a,
     )
-    _sign_in(browser_page, personas.borough_admin_a)
+    browser_page.sign_in_as(personas.borough_admin_a)
     page = browser_page.page
 
     browser_page.visit(document.get_absolute_url())
@@ -61,7 +46,7 @@ def test_borough_administrator_requests_an_audit_extract_from_its_page(
     browser_page, personas, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    _sign_in(browser_page, personas.borough_admin_a)
+    browser_page.sign_in_as(personas.borough_admin_a)
 
     browser_page.visit(f"/documents/audit-extract/{personas.borough_a.slug}/")
     browser_page.click_button("Request audit extract")  # rendered at once: tasks run eagerly
