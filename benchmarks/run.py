@@ -112,6 +112,8 @@ def page_figures(client: Client, url: str) -> tuple[int, float]:
 
 
 def bench_pages(personas: dict, grow) -> None:
+    from tests.signing_in import force_sign_in
+
     print("Pages (queries; median time over 7 requests, in-process client)")
     pages = [
         ("public home", None, "/"),
@@ -128,9 +130,7 @@ def bench_pages(personas: dict, grow) -> None:
         for name, persona, url in pages:
             client = Client()
             if persona:
-                client.force_login(
-                    personas[persona], backend="allauth.account.auth_backends.AuthenticationBackend"
-                )
+                force_sign_in(client, personas[persona])
             response = client.get(url)
             if response.status_code != 200:
                 line(f"  {name} {url}", f"HTTP {response.status_code}")
