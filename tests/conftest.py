@@ -134,3 +134,27 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_truncate")
+
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
+
+
+def _reset_broker_connections():
+    from portal.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery app publishes to a port where nothing listens, for real."""
+    from portal.celery import app
+
+    conf = app.conf
+    saved = conf.broker_url, conf.task_always_eager
+    _reset_broker_connections()
+    conf.broker_url, conf.task_always_eager = CLOSED_PORT_BROKER, False
+    yield
+    _reset_broker_connections()
+    conf.broker_url, conf.task_always_eager = saved

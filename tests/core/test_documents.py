@@ -30,30 +30,11 @@ from core.services.documents import (
 from core.tasks import document_render_task
 from portal.celery import app as celery_app
 
-CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
-
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def _reset_broker_connections():
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    """The Celery app publishes to a port where nothing listens, for real."""
-    conf = celery_app.conf
-    saved = conf.broker_url, conf.task_always_eager
-    _reset_broker_connections()
-    conf.broker_url, conf.task_always_eager = CLOSED_PORT_BROKER, False
-    yield
-    _reset_broker_connections()
-    conf.broker_url, conf.task_always_eager = saved
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from portal.celery import app as celery_app
 
 INVITE = reverse("core:organisation-invite")
 MEMBERS = reverse("core:organisation-members")
-CLOSED_PORT_BROKER = "redis://127.0.0.1:6390/0"
 REFUSING_BACKEND = "tests.core.test_invitation_sending.RefusingEmailBackend"
 
 
@@ -31,23 +30,6 @@ class RefusingEmailBackend(EmailBackend):
 
 def send_again_url(invitation):
     return reverse("core:organisation-invitation-send-again", args=[invitation.pk])
-
-
-def _reset_broker_connections():
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def broker_down():
-    """The Celery app publishes to a port where nothing listens, for real."""
-    conf = celery_app.conf
-    saved = conf.broker_url, conf.task_always_eager
-    _reset_broker_connections()
-    conf.broker_url, conf.task_always_eager = CLOSED_PORT_BROKER, False
-    yield
-    _reset_broker_connections()
-    conf.broker_url, conf.task_always_eager = saved
 
 
 @pytest.fixture
