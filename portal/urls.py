@@ -18,5 +18,9 @@ urlpatterns = [
     path("admin/login/", admin_sign_in),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("procurements/", include("procurements.urls")),
+    path("procurements/", include("stages.urls")),
+    path("procurements/", include("ip_rights.urls")),
+    path("procurements/", include("partners.urls")),
     path("", include("core.urls")),
 ]

@@ -94,3 +94,16 @@ def supplier(organisation: SupplierOrganisation, role: str = SupplierRole.MEMBER
     user = UserFactory(**fields)
     SupplierMembership.objects.create(user=user, organisation=organisation, role=role)
     return user
+
+
+class ProcurementFactory(factory.django.DjangoModelFactory):
+    """A draft procurement of a borough, led by one of its procurement officers."""
+
+    class Meta:
+        model = "procurements.Procurement"
+
+    borough = factory.SubFactory(BoroughFactory)
+    title = factory.Sequence(lambda n: f"Independent living at home, challenge {n}")
+    reference = factory.Sequence(lambda n: f"IP-2026-{n:04d}")
+    lead_officer = factory.LazyAttribute(lambda o: officer(o.borough, OfficerRole.OFFICER))
+    created_by = factory.LazyAttribute(lambda o: o.lead_officer)

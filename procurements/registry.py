@@ -1,0 +1,58 @@
+"""What the apps above contribute to a procurement, without this app importing them.
+
+``stages`` contributes the phase plan, ``ip_rights`` the IP terms and
+``partners`` the selection questionnaire, each as a builder section registered
+from its ``AppConfig.ready()``. A section says where it is edited, whether it
+has anything in it yet, what the check-your-answers page shows, and the facts
+it gives the publication rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from procurements.models import Procurement
+
+
+@dataclass(frozen=True)
+class BuilderSection:
+    """One row of the procurement builder's task list.
+
+    - ``url_name``: the page that edits it; it takes the procurement's ``pk``.
+    - ``has_content(procurement)``: anything entered yet (not started otherwise).
+    - ``summary(procurement)``: (label, value) rows for check your answers.
+    - ``facts(procurement)``: keyword values for ``procurements.rules.PublicationFacts``.
+    - ``prefetch``: related names to prefetch when many sections are shown at once.
+    """
+
+    key: str
+    title: str
+    order: int
+    url_name: str
+    has_content: Callable[[Procurement], bool]
+    summary: Callable[[Procurement], list[tuple[str, Any]]]
+    facts: Callable[[Procurement], dict[str, Any]] = lambda procurement: {}
+    group: str = "Describe the procurement"
+    prefetch: tuple[str, ...] = field(default_factory=tuple)
+
+
+_SECTIONS: dict[str, BuilderSection] = {}
+
+
+def register_builder_section(section: BuilderSection) -> BuilderSection:
+    existing = _SECTIONS.get(section.key)
+    if existing is not None and existing != section:
+        raise ValueError(f"A different builder section is already registered as {section.key!r}")
+    _SECTIONS[section.key] = section
+    return section
+
+
+def builder_sections() -> list[BuilderSection]:
+    return sorted(_SECTIONS.values(), key=lambda section: (section.order, section.key))
+
+
+def builder_section_get(key: str) -> BuilderSection:
+    return _SECTIONS[key]

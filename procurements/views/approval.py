@@ -1,0 +1,1 @@
+"""Four eyes: submit for approval, approve or return with comments, publish."""

@@ -1,0 +1,1 @@
+"""The procurement builder: list, create, task list, sections, check your answers."""
