@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ProcurementsConfig(AppConfig):
     name = "procurements"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # This app's own builder sections; the apps above register theirs.
+        from . import sections  # noqa: F401

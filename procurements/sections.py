@@ -1,0 +1,1 @@
+"""The procurement app's own builder sections (registered on import)."""
