@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ip_rights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<int:pk>/ip-terms/", views.ip_terms_edit, name="ip-terms"),
+]

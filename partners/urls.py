@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "partners"
 
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "<int:pk>/selection-questionnaire/",
+        views.selection_questionnaire,
+        name="selection-questionnaire",
+    ),
+    path(
+        "<int:pk>/selection-questionnaire/add/",
+        views.selection_question_add_view,
+        name="selection-question-add",
+    ),
+    path(
+        "<int:pk>/selection-questionnaire/<int:question_pk>/change/",
+        views.selection_question_change_view,
+        name="selection-question-change",
+    ),
+    path(
+        "<int:pk>/selection-questionnaire/<int:question_pk>/remove/",
+        views.selection_question_remove_view,
+        name="selection-question-remove",
+    ),
+]

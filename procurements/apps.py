@@ -7,4 +7,4 @@ class ProcurementsConfig(AppConfig):
 
     def ready(self) -> None:
         # This app's own builder sections; the apps above register theirs.
-        from . import sections  # noqa: F401
+        from . import sections, sections_lists  # noqa: F401

@@ -202,7 +202,12 @@ class Procurement(FSMModelMixin, models.Model):
     def approve(self) -> None:
         pass
 
-    @transition(status, source=ProcurementStatus.AWAITING_APPROVAL, target=ProcurementStatus.DRAFT)
+    # From approved too: the lead officer reopens it when it can no longer be published as is.
+    @transition(
+        status,
+        source=[ProcurementStatus.AWAITING_APPROVAL, ProcurementStatus.APPROVED],
+        target=ProcurementStatus.DRAFT,
+    )
     def return_to_draft(self) -> None:
         pass
 

@@ -1,5 +1,47 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
+
+from . import views
+
+
+class PhaseItemConverter:
+    """The kinds of row a phase holds, as they appear in its URLs."""
+
+    regex = "targets|instalments|gate-criteria|termination-conditions"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PhaseItemConverter, "phaseitem")
 
 app_name = "stages"
 
-urlpatterns: list = []
+PHASE = "<int:pk>/phase-plan/phases/<int:phase_pk>/"
+
+urlpatterns = [
+    path("<int:pk>/phase-plan/", views.phase_plan, name="phase-plan"),
+    path("<int:pk>/phase-plan/phases/add/", views.phase_add, name="phase-add"),
+    path(PHASE, views.phase_detail, name="phase-detail"),
+    path(f"{PHASE}change/", views.phase_change, name="phase-change"),
+    path(f"{PHASE}remove/", views.phase_remove, name="phase-remove"),
+    path(f"{PHASE}<phaseitem:item>/add/", views.phase_item_add, name="phase-item-add"),
+    path(
+        f"{PHASE}<phaseitem:item>/<int:item_pk>/remove/",
+        views.phase_item_remove,
+        name="phase-item-remove",
+    ),
+    path("<int:pk>/phase-plan/purchase/", views.purchase_terms, name="purchase-terms"),
+    path(
+        "<int:pk>/phase-plan/purchase/performance-levels/add/",
+        views.performance_level_add,
+        name="performance-level-add",
+    ),
+    path(
+        "<int:pk>/phase-plan/purchase/performance-levels/<int:level_pk>/remove/",
+        views.performance_level_remove,
+        name="performance-level-remove",
+    ),
+]

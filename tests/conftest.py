@@ -19,6 +19,11 @@ from core.models import OfficerRole, SupplierRole
 from core.services.accounts import borough_admin_access_sync
 
 from . import factories
+
+# The browser harness (Playwright on Debian's Chromium, axe-core on every page):
+# its fixtures and report hook live in one module so one Chromium serves every
+# browser test, wherever the test file is.
+from .browser_harness import browser_page, chromium, pytest_runtest_makereport  # noqa: F401
 from .signing_in import force_sign_in
 
 PASSWORD_ONLY = ("password",)

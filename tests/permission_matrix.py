@@ -606,3 +606,330 @@ PORTAL_ENTRIES = [
 ]
 
 ENTRIES: list[Entry] = [*ADMIN_ENTRIES, *ALLAUTH_ENTRIES, *PORTAL_ENTRIES]
+
+# --- the phase plan (stages) ------------------------------------------------------------
+
+
+def sample_phase_plan(personas):
+    """A draft of borough A, led by officer A, with one phase holding one row of each kind."""
+    from stages.models import (
+        GateCriterion,
+        InstalmentScheduleItem,
+        IntermediateTarget,
+        PerformanceLevel,
+        Phase,
+        PurchaseTerms,
+        TerminationCondition,
+    )
+    from tests.factories import ProcurementFactory
+
+    procurement = ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
+    phase = Phase.objects.create(procurement=procurement, kind="research", name="Feasibility")
+    IntermediateTarget.objects.create(phase=phase, metric="Falls detected", threshold="95%")
+    InstalmentScheduleItem.objects.create(phase=phase, weeks_after_start=4, share_percent=100)
+    GateCriterion.objects.create(phase=phase, criterion="Reliability", threshold="3 of 5")
+    TerminationCondition.objects.create(phase=phase, condition="Misses the gate threshold")
+    terms = PurchaseTerms.objects.create(procurement=procurement, max_cost=500000)
+    PerformanceLevel.objects.create(purchase_terms=terms, metric="Battery", level="12 months")
+    return phase
+
+
+def _phase_plan_kwargs(extra: str = ""):
+    def kwargs(personas, info: PatternInfo) -> dict[str, Any]:
+        phase = sample_phase_plan(personas)
+        values: dict[str, Any] = {"pk": phase.procurement_id}
+        if "phase_pk" in info.route:
+            values["phase_pk"] = phase.pk
+        if extra == "item":
+            values["item"] = "instalments"
+        if extra == "item_pk":
+            values.update(item="targets", item_pk=phase.targets.get().pk)
+        if extra == "level_pk":
+            values["level_pk"] = phase.procurement.purchase_terms.performance_levels.get().pk
+        return values
+
+    return kwargs
+
+
+# A borough's draft: its officers change it; its other people may know it exists.
+PHASE_PLAN_PAGE = outcomes(
+    404,
+    officer_a=200,
+    approver_a=403,
+    evaluator_a=403,
+    borough_admin_a=403,
+    anonymous=LOGIN,
+)
+PHASE_PLAN_POST_ONLY = outcomes(405, anonymous=LOGIN)
+
+ENTRIES += [
+    Entry("stages:phase-plan", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-add", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-detail", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-change", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-remove", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-item-add", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs("item")),
+    Entry(
+        "stages:phase-item-remove",
+        PHASE_PLAN_POST_ONLY,
+        kwargs=_phase_plan_kwargs("item_pk"),
+        why="Removing is a POST; tests/stages/test_phase_plan_pages.py checks who may.",
+    ),
+    Entry("stages:purchase-terms", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:performance-level-add", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry(
+        "stages:performance-level-remove",
+        PHASE_PLAN_POST_ONLY,
+        kwargs=_phase_plan_kwargs("level_pk"),
+        why="Removing is a POST; tests/stages/test_phase_plan_pages.py checks who may.",
+    ),
+]
+# The phase plan's admin pages are read-only, for superusers.
+ADMIN_SAMPLES["stages.phase"] = sample_phase_plan
+ADMIN_SAMPLES["stages.purchaseterms"] = lambda p: sample_phase_plan(p).procurement.purchase_terms
+for _label in ("stages.phase", "stages.purchaseterms"):
+    ADMIN_MODEL_OUTCOMES[_label] = {"superuser": {"add": 403, "delete": 403}}
+
+# --- the procurement builder (procurements) ------------------------------------------------
+
+
+def sample_builder_procurement(personas):
+    """A draft of borough A, led by officer A."""
+    from tests.factories import ProcurementFactory
+
+    return ProcurementFactory(
+        borough=personas.borough_a, lead_officer=personas.officer_a, title="Falls at home"
+    )
+
+
+def _builder_kwargs(personas, info: PatternInfo) -> dict[str, Any]:
+    return {"pk": sample_builder_procurement(personas).pk}
+
+
+# A borough's draft: every person of the borough sees it; nobody else may know it exists.
+BUILDER_VIEW_PAGE = outcomes(
+    404,
+    officer_a=200,
+    approver_a=200,
+    evaluator_a=200,
+    borough_admin_a=200,
+    anonymous=LOGIN,
+)
+# A borough's draft section: its procurement officers change it.
+BUILDER_SECTION_PAGE = outcomes(
+    404,
+    officer_a=200,
+    approver_a=403,
+    evaluator_a=403,
+    borough_admin_a=403,
+    anonymous=LOGIN,
+)
+
+ENTRIES += [
+    Entry("procurements:list", outcomes(403, officers=200, anonymous=LOGIN)),
+    Entry(
+        "procurements:create",
+        outcomes(403, officer_a=200, officer_b=200, anonymous=LOGIN),
+        why="Only procurement officers create procurements, for their own boroughs.",
+    ),
+    Entry("procurements:task-list", BUILDER_VIEW_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:check-answers", BUILDER_VIEW_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:challenge", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:market-gap", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:timetable", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:team", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
+]
+
+# --- minimum requirements and award criteria (procurements) -------------------------------
+
+
+def sample_lists_procurement(personas):
+    """A draft of borough A, led by officer A, with a requirement and a criterion with a sub."""
+    from procurements.models import AwardCriterion, AwardSubCriterion, MinimumRequirement
+    from tests.factories import ProcurementFactory
+
+    procurement = ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
+    MinimumRequirement.objects.create(procurement=procurement, text="Works without a smartphone")
+    criterion = AwardCriterion.objects.create(
+        procurement=procurement, kind="quality", name="Approach to research", weight=70
+    )
+    AwardSubCriterion.objects.create(criterion=criterion, name="Methodology")
+    return procurement
+
+
+def _lists_kwargs(personas, info: PatternInfo) -> dict[str, Any]:
+    procurement = sample_lists_procurement(personas)
+    values: dict[str, Any] = {"pk": procurement.pk}
+    if "<int:requirement_pk>" in info.route:
+        values["requirement_pk"] = procurement.minimum_requirements.get().pk
+    if "<int:criterion_pk>" in info.route:
+        criterion = procurement.award_criteria.get()
+        values["criterion_pk"] = criterion.pk
+        if "<int:subcriterion_pk>" in info.route:
+            values["subcriterion_pk"] = criterion.sub_criteria.get().pk
+    return values
+
+
+# A borough's draft: its procurement officers change it; its other people may not; nobody
+# else may know it exists.
+LISTS_SECTION_PAGE = outcomes(
+    404,
+    officer_a=200,
+    approver_a=403,
+    evaluator_a=403,
+    borough_admin_a=403,
+    anonymous=LOGIN,
+)
+
+ENTRIES += [
+    Entry(f"procurements:{name}", LISTS_SECTION_PAGE, kwargs=_lists_kwargs)
+    for name in (
+        "minimum-requirements",
+        "minimum-requirement-add",
+        "minimum-requirement-change",
+        "minimum-requirement-remove",
+        "award-criteria",
+        "award-criterion-add",
+        "award-criterion-change",
+        "award-criterion-remove",
+        "award-subcriterion-add",
+        "award-subcriterion-remove",
+    )
+]
+
+# --- the IP terms (ip_rights) and the selection questionnaire (partners) -------------------
+
+
+def sample_selection_question(personas):
+    """A scored question of a draft of borough A, led by officer A."""
+    from partners.models import SelectionQuestion
+    from tests.factories import ProcurementFactory
+
+    procurement = ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
+    return SelectionQuestion.objects.create(
+        procurement=procurement,
+        kind="scored",
+        topic="rd_capability",
+        text="Describe your research and development team",
+        weight=100,
+    )
+
+
+def sample_ip_terms(personas):
+    """The IP terms of a draft of borough A, led by officer A."""
+    from ip_rights.models import IPTerms
+    from tests.factories import ProcurementFactory
+
+    procurement = ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
+    return IPTerms.objects.create(procurement=procurement, foreground_owner="partner")
+
+
+def _selection_kwargs(personas, info: PatternInfo) -> dict[str, Any]:
+    question = sample_selection_question(personas)
+    values: dict[str, Any] = {"pk": question.procurement_id}
+    if "<int:question_pk>" in info.route:
+        values["question_pk"] = question.pk
+    return values
+
+
+# A borough's draft section: its procurement officers change it; its other people may
+# not; nobody else may know it exists.
+IP_AND_SELECTION_PAGE = outcomes(
+    404,
+    officer_a=200,
+    approver_a=403,
+    evaluator_a=403,
+    borough_admin_a=403,
+    anonymous=LOGIN,
+)
+
+ENTRIES += [
+    Entry(
+        "ip_rights:ip-terms",
+        IP_AND_SELECTION_PAGE,
+        kwargs=lambda personas, info: {"pk": sample_ip_terms(personas).procurement_id},
+    ),
+    *[
+        Entry(f"partners:{name}", IP_AND_SELECTION_PAGE, kwargs=_selection_kwargs)
+        for name in (
+            "selection-questionnaire",
+            "selection-question-add",
+            "selection-question-change",
+            "selection-question-remove",
+        )
+    ],
+]
+# Their admin pages are read-only, for superusers.
+ADMIN_SAMPLES["ip_rights.ipterms"] = sample_ip_terms
+ADMIN_SAMPLES["partners.selectionquestion"] = sample_selection_question
+for _label in ("ip_rights.ipterms", "partners.selectionquestion"):
+    ADMIN_MODEL_OUTCOMES[_label] = {"superuser": {"add": 403, "delete": 403}}
+
+# --- four eyes: submit, review, publish, reopen (procurements) ------------------------------
+
+
+def sample_procurement_in(status: str):
+    """A procurement of borough A in ``status``, led by officer A, to be approved by approver A."""
+
+    def kwargs(personas, info: PatternInfo) -> dict[str, Any]:
+        from tests.factories import ProcurementFactory
+
+        procurement = ProcurementFactory(
+            borough=personas.borough_a,
+            lead_officer=personas.officer_a,
+            approver=personas.approver_a,
+            status=status,
+        )
+        return {"pk": procurement.pk}
+
+    return kwargs
+
+
+ENTRIES += [
+    Entry(
+        "procurements:awaiting-approval",
+        outcomes(403, approver_a=200, anonymous=LOGIN),
+        why="Only approvers have procurements to approve.",
+    ),
+    Entry(
+        "procurements:submit",
+        outcomes(405, anonymous=LOGIN),
+        kwargs=sample_procurement_in("draft"),
+        why="Submitting is a POST; tests/procurements/test_approval.py checks who may.",
+    ),
+    Entry(
+        "procurements:publish",
+        outcomes(405, anonymous=LOGIN),
+        kwargs=sample_procurement_in("approved"),
+        why="Publishing is a POST; tests/procurements/test_approval.py checks who may.",
+    ),
+    Entry(
+        "procurements:review",
+        outcomes(
+            404,
+            approver_a=200,
+            officer_a=403,
+            evaluator_a=403,
+            borough_admin_a=403,
+            anonymous=LOGIN,
+        ),
+        kwargs=sample_procurement_in("awaiting_approval"),
+        why="Only an approver of the borough who did not write it; the lead officer may not.",
+    ),
+    Entry(
+        "procurements:reopen",
+        outcomes(
+            404,
+            officer_a=200,
+            approver_a=403,
+            evaluator_a=403,
+            borough_admin_a=403,
+            anonymous=LOGIN,
+        ),
+        kwargs=sample_procurement_in("approved"),
+        why="Only the lead officer of an approved procurement takes it back to a draft.",
+    ),
+]
+# Procurements' admin pages are read-only, for superusers.
+ADMIN_SAMPLES["procurements.procurement"] = sample_builder_procurement
+ADMIN_MODEL_OUTCOMES["procurements.procurement"] = {"superuser": {"add": 403, "delete": 403}}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import CheckedPage
+from tests.browser_harness import CheckedPage
 
 pytestmark = pytest.mark.browser
 

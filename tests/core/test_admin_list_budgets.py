@@ -95,6 +95,40 @@ def _documents(personas, n):
         )
 
 
+def _phases(personas, n):
+    from stages.models import Phase
+
+    procurement = factories.ProcurementFactory(borough=personas.borough_a)
+    for i in range(n):
+        Phase.objects.create(procurement=procurement, kind="research", name=f"Phase {i}")
+
+
+def _purchase_terms(personas, n):
+    from stages.models import PurchaseTerms
+
+    for _ in range(n):
+        procurement = factories.ProcurementFactory(borough=personas.borough_a)
+        PurchaseTerms.objects.create(procurement=procurement, max_cost=100000)
+
+
+def _ip_terms(personas, n):
+    from ip_rights.models import IPTerms
+
+    for _ in range(n):
+        procurement = factories.ProcurementFactory(borough=personas.borough_a)
+        IPTerms.objects.create(procurement=procurement, foreground_owner="partner")
+
+
+def _selection_questions(personas, n):
+    from partners.models import SelectionQuestion
+
+    procurement = factories.ProcurementFactory(borough=personas.borough_a)
+    for i in range(n):
+        SelectionQuestion.objects.create(
+            procurement=procurement, kind="scored", topic="rd_capability", text=f"Q{i}", weight=1
+        )
+
+
 ROW_MAKERS = {
     "auth.Group": _groups,
     "account.EmailAddress": _email_addresses,
@@ -109,6 +143,10 @@ ROW_MAKERS = {
     "core.AuditEvent": _audit_events,
     "core.BankHoliday": _bank_holidays,
     "core.GeneratedDocument": _documents,
+    "ip_rights.IPTerms": _ip_terms,
+    "partners.SelectionQuestion": _selection_questions,
+    "stages.Phase": _phases,
+    "stages.PurchaseTerms": _purchase_terms,
 }
 
 

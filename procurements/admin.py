@@ -1,0 +1,62 @@
+"""Procurements in the admin: read-only, for superusers to follow what boroughs are doing.
+
+Procurements change only through the builder's services, which check the state,
+lock the row and audit every change; the admin never bypasses them.
+"""
+
+from django.contrib import admin
+
+from .models import ApprovalReview, AwardCriterion, MinimumRequirement, Procurement
+
+
+class ReadOnlyForSuperusers:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+class ReadOnlyInline(ReadOnlyForSuperusers, admin.TabularInline):
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+class MinimumRequirementInline(ReadOnlyInline):
+    model = MinimumRequirement
+
+
+class AwardCriterionInline(ReadOnlyInline):
+    model = AwardCriterion
+
+
+class ApprovalReviewInline(ReadOnlyInline):
+    model = ApprovalReview
+
+
+@admin.register(Procurement)
+class ProcurementAdmin(ReadOnlyForSuperusers, admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "borough",
+        "status",
+        "participation_deadline",
+        "updated_at",
+    ]
+    list_filter = ["status", "borough", "regime"]
+    list_select_related = ["borough"]
+    search_fields = ["reference", "title"]
+    date_hierarchy = "created_at"
+    inlines = [MinimumRequirementInline, AwardCriterionInline, ApprovalReviewInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Procurement._meta.fields] + ["evaluators"]

@@ -1,0 +1,291 @@
+"""Four eyes: the lead officer submits, an approver who is not the author approves or returns.
+
+Each transition is one service of the same shape: lock the row, check the
+permission predicate, check the publication rules where the step needs them,
+run the transition, ``full_clean`` and save the changed fields, record the
+audit event with its reasons, and send e-mail only once the transaction has
+committed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from core.audit import audit_record
+from core.calendar import london_date
+from core.exceptions import ApplicationError, PermissionRefused
+from core.models import OfficerRole, User
+from core.permissions import has_role
+from procurements.models import ApprovalReview, Procurement, ProcurementStatus, ReviewDecision
+from procurements.permissions import (
+    can_publish_procurement,
+    can_review_procurement,
+    can_submit_for_approval,
+    is_author,
+)
+from procurements.rules import RuleBreach, publication_breaches
+
+logger = logging.getLogger(__name__)
+
+AUTHOR_CANNOT_APPROVE = (
+    "You cannot approve a procurement you wrote: another approver must (four eyes)."
+)
+COMMENTS_REQUIRED = "Say what needs to change: enter your comments for the lead officer."
+
+
+class PublicationRulesBroken(ApplicationError):
+    """The procurement breaks publication rules; ``extra["breaches"]`` lists every one."""
+
+    def __init__(self, message: str, *, breaches: list[RuleBreach]):
+        super().__init__(message, extra={"breaches": breaches})
+        self.breaches = breaches
+
+
+def _today() -> date:
+    return london_date(timezone.now())
+
+
+def _lock(procurement: Procurement) -> Procurement:
+    return Procurement.objects.select_for_update().select_related("borough").get(pk=procurement.pk)
+
+
+def _refuse_if_rules_broken(procurement: Procurement, *, doing: str) -> None:
+    breaches = publication_breaches(procurement, today=_today())
+    if breaches:
+        count = len(breaches)
+        raise PublicationRulesBroken(
+            f"This procurement cannot be {doing} yet: {count} thing{'s' if count != 1 else ''} "
+            f"{'need' if count != 1 else 'needs'} fixing first.",
+            breaches=breaches,
+        )
+
+
+def _wrong_state(procurement: Procurement, wanted: str, doing: str) -> ApplicationError:
+    return ApplicationError(
+        f"This procurement is {procurement.get_status_display().lower()}: only a procurement "
+        f"that is {wanted} can be {doing}."
+    )
+
+
+def _save(procurement: Procurement, *fields: str) -> None:
+    # The status is protected: only its transitions set it, and cleaning would assign it again.
+    procurement.full_clean(exclude=["status"])
+    procurement.save(update_fields=[*fields, "updated_at"])
+
+
+@transaction.atomic
+def procurement_submit_for_approval(*, actor: User, procurement: Procurement) -> Procurement:
+    """The lead officer submits a draft that breaks no publication rule for approval."""
+    procurement = _lock(procurement)
+    if not can_submit_for_approval(actor, procurement):
+        if procurement.status != ProcurementStatus.DRAFT:
+            raise _wrong_state(procurement, "a draft", "submitted for approval")
+        raise PermissionRefused(
+            "Only the lead officer of this procurement can submit it for approval."
+        )
+    _refuse_if_rules_broken(procurement, doing="submitted for approval")
+    procurement.submit_for_approval()
+    _save(procurement, "status")
+    audit_record(
+        actor=actor,
+        action="procurement.submitted_for_approval",
+        target=procurement,
+        data={"from": ProcurementStatus.DRAFT, "to": procurement.status},
+    )
+    _email_after_commit(procurement, "submitted", to=procurement.approver)
+    return procurement
+
+
+def _review_refusal(actor: User, procurement: Procurement) -> ApplicationError:
+    """Why ``actor`` may not approve or return ``procurement`` (four eyes first)."""
+    if is_author(actor, procurement):
+        return PermissionRefused(AUTHOR_CANNOT_APPROVE)
+    if procurement.status != ProcurementStatus.AWAITING_APPROVAL:
+        return _wrong_state(procurement, "awaiting approval", "approved or returned")
+    if not has_role(actor, procurement.borough, OfficerRole.APPROVER):
+        return PermissionRefused(
+            f"Only an approver of {procurement.borough.name} can approve or return this "
+            "procurement."
+        )
+    return PermissionRefused(
+        "This procurement names another approver: only they can approve or return it."
+    )
+
+
+@transaction.atomic
+def procurement_approve(
+    *, actor: User, procurement: Procurement, comments: str = ""
+) -> ApprovalReview:
+    """An approver of the borough, never its author, approves it for publication."""
+    procurement = _lock(procurement)
+    if not can_review_procurement(actor, procurement):
+        raise _review_refusal(actor, procurement)
+    _refuse_if_rules_broken(procurement, doing="approved")
+    review = ApprovalReview(
+        procurement=procurement,
+        decision=ReviewDecision.APPROVED,
+        comments=comments.strip(),
+        reviewer=actor,
+    )
+    review.full_clean()
+    review.save()
+    procurement.approve()
+    _save(procurement, "status")
+    audit_record(
+        actor=actor,
+        action="procurement.approved",
+        target=procurement,
+        data={
+            "from": ProcurementStatus.AWAITING_APPROVAL,
+            "to": procurement.status,
+            "review_id": review.pk,
+            "comments": review.comments,
+        },
+    )
+    _email_after_commit(procurement, "approved", to=procurement.lead_officer, review=review)
+    return review
+
+
+@transaction.atomic
+def procurement_return(*, actor: User, procurement: Procurement, comments: str) -> ApprovalReview:
+    """An approver returns it to the lead officer as a draft, saying what needs to change."""
+    procurement = _lock(procurement)
+    if not can_review_procurement(actor, procurement):
+        raise _review_refusal(actor, procurement)
+    if not (comments or "").strip():
+        raise ApplicationError(COMMENTS_REQUIRED)
+    review = ApprovalReview(
+        procurement=procurement,
+        decision=ReviewDecision.RETURNED,
+        comments=comments.strip(),
+        reviewer=actor,
+    )
+    review.full_clean()
+    review.save()
+    procurement.return_to_draft()
+    _save(procurement, "status")
+    audit_record(
+        actor=actor,
+        action="procurement.returned",
+        target=procurement,
+        data={
+            "from": ProcurementStatus.AWAITING_APPROVAL,
+            "to": procurement.status,
+            "review_id": review.pk,
+            "comments": review.comments,
+        },
+    )
+    _email_after_commit(procurement, "returned", to=procurement.lead_officer, review=review)
+    return review
+
+
+@transaction.atomic
+def procurement_publish(*, actor: User, procurement: Procurement) -> Procurement:
+    """The lead officer publishes an approved procurement, if its rules still hold today."""
+    procurement = _lock(procurement)
+    if not can_publish_procurement(actor, procurement):
+        if procurement.status != ProcurementStatus.APPROVED:
+            raise _wrong_state(procurement, "approved", "published")
+        raise PermissionRefused("Only the lead officer of this procurement can publish it.")
+    # Checked again against today: a deadline may have come too close since approval.
+    _refuse_if_rules_broken(procurement, doing="published")
+    procurement.publish()
+    _save(procurement, "status", "published_at")
+    # Publication hook: the versioned snapshot of everything announced, the tender
+    # notice (``regime_rules(procurement.regime).tender_notice``; the market engagement
+    # notice too if there was engagement) and the ITT render task belong here, inside
+    # this transaction, before the audit event. They are not built yet.
+    audit_record(
+        actor=actor,
+        action="procurement.published",
+        target=procurement,
+        data={
+            "from": ProcurementStatus.APPROVED,
+            "to": procurement.status,
+            "published_at": procurement.published_at.isoformat(),
+        },
+    )
+    _email_after_commit(procurement, "published", to=procurement.approver)
+    return procurement
+
+
+@transaction.atomic
+def procurement_reopen(*, actor: User, procurement: Procurement, reason: str) -> Procurement:
+    """The lead officer takes an approved procurement back to a draft to change it.
+
+    For an approval that can no longer be published as is (a deadline has come
+    too close): the draft needs approval again, so four eyes still hold.
+    """
+    procurement = _lock(procurement)
+    # The lead officer of an approved procurement: the same people who may publish it.
+    if not can_publish_procurement(actor, procurement):
+        if procurement.status != ProcurementStatus.APPROVED:
+            raise _wrong_state(procurement, "approved", "reopened")
+        raise PermissionRefused("Only the lead officer of this procurement can reopen it.")
+    if not (reason or "").strip():
+        raise ApplicationError("Enter why the procurement needs to change.")
+    procurement.return_to_draft()
+    _save(procurement, "status")
+    audit_record(
+        actor=actor,
+        action="procurement.reopened",
+        target=procurement,
+        data={
+            "from": ProcurementStatus.APPROVED,
+            "to": procurement.status,
+            "reason": reason.strip(),
+        },
+    )
+    _email_after_commit(procurement, "reopened", to=procurement.approver, reason=reason.strip())
+    return procurement
+
+
+# --- e-mail ------------------------------------------------------------------------------------
+
+
+def _email_after_commit(
+    procurement: Procurement,
+    event: str,
+    *,
+    to: User | None,
+    review: ApprovalReview | None = None,
+    reason: str = "",
+) -> None:
+    """Send the e-mail for ``event`` once the transaction commits; nothing if it rolls back."""
+    if to is None or not to.email:
+        return
+    context = {
+        "procurement": procurement,
+        "review": review,
+        "reason": reason,
+        "recipient": to,
+        "url": _page_url(procurement, event),
+        "PORTAL_NAME": settings.PORTAL_NAME,
+    }
+    subject = " ".join(
+        render_to_string(f"procurements/approval/email/{event}_subject.txt", context).split()
+    )
+    message = render_to_string(f"procurements/approval/email/{event}_message.txt", context)
+    transaction.on_commit(lambda: _send(subject=subject, message=message, to=to.email))
+
+
+def _page_url(procurement: Procurement, event: str) -> str:
+    name = "procurements:review" if event == "submitted" else "procurements:task-list"
+    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{reverse(name, kwargs={'pk': procurement.pk})}"
+
+
+def _send(*, subject: str, message: str, to: str) -> None:
+    # The decision is committed whatever happens to the e-mail: a mail server that is
+    # down must not turn the page into an error. The audit trail has the decision.
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[to])
+    except OSError:
+        logger.warning("Could not send the e-mail %r to %s", subject, to, exc_info=True)

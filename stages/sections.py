@@ -1,0 +1,98 @@
+"""The phase plan's row in the procurement builder's task list (registered from ``ready()``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from procurements.models import Procurement
+from procurements.registry import BuilderSection, register_builder_section
+
+from .selectors import PROCUREMENT_PREFETCH, phase_plan_get
+from .services import SECTION_KEY
+
+
+def pounds(amount: Decimal | None) -> str:
+    return "Not given" if amount is None else f"£{amount:,.2f}"
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def has_content(procurement: Procurement) -> bool:
+    return not phase_plan_get(procurement=procurement).is_empty
+
+
+def summary(procurement: Procurement) -> list[tuple[str, Any]]:
+    """Check your answers: one row per phase, the total, then the final purchase."""
+    plan = phase_plan_get(procurement=procurement)
+    rows: list[tuple[str, Any]] = []
+    for number, phase in enumerate(plan.phases, 1):
+        weeks = (
+            "duration not given"
+            if phase.duration_weeks is None
+            else _count(phase.duration_weeks, "week", "weeks")
+        )
+        rows.append(
+            (
+                f"Phase {number}: {phase.name}",
+                f"{phase.get_kind_display()}, {weeks}, up to "
+                f"{pounds(phase.max_remuneration_per_partner)} per partner; "
+                f"{_count(len(phase.targets.all()), 'intermediate target', 'intermediate targets')}"
+                f", {_count(len(phase.gate_criteria.all()), 'gate criterion', 'gate criteria')}, "
+                + _count(
+                    len(phase.termination_conditions.all()),
+                    "termination condition",
+                    "termination conditions",
+                ),
+            )
+        )
+    if not plan.phases:
+        rows.append(("Phases", "None yet"))
+    total = pounds(plan.total_max_remuneration)
+    rows.append(("Maximum remuneration per partner, all phases", total))
+    terms = plan.purchase_terms
+    rows.append(("Final purchase: maximum cost", pounds(terms.max_cost if terms else None)))
+    rows.append(("Estimated total value", pounds(procurement.estimated_value)))
+    levels = plan.performance_levels
+    rows.append(
+        (
+            "Final purchase: performance levels",
+            "; ".join(str(level) for level in levels) if levels else "None yet",
+        )
+    )
+    return rows
+
+
+def facts(procurement: Procurement) -> dict[str, Any]:
+    """For ``procurements.rules.PublicationFacts``: phases and the purchase's maximum cost."""
+    plan = phase_plan_get(procurement=procurement)
+    return {
+        "phases": [
+            {
+                "name": phase.name,
+                "kind": phase.kind,
+                "gate_criteria_count": len(phase.gate_criteria.all()),
+                "termination_condition_count": len(phase.termination_conditions.all()),
+                "max_remuneration_per_partner": phase.max_remuneration_per_partner,
+            }
+            for phase in plan.phases
+        ],
+        "purchase_max_cost": plan.purchase_terms.max_cost if plan.purchase_terms else None,
+    }
+
+
+PHASE_PLAN_SECTION = register_builder_section(
+    BuilderSection(
+        key=SECTION_KEY,
+        title="Phase plan and final purchase",
+        order=60,
+        url_name="stages:phase-plan",
+        has_content=has_content,
+        summary=summary,
+        facts=facts,
+        group="Plan the partnership",
+        prefetch=PROCUREMENT_PREFETCH,
+    )
+)

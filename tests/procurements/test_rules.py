@@ -1,0 +1,766 @@
+"""The publication rules, one by one, for each regime, at the boundary days and across holidays."""
+
+import dataclasses
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+import pytest
+
+from core.calendar import LONDON, bank_holidays_seed
+from core.models import BankHoliday, OfficerRole
+from procurements import registry, rules
+from procurements.models import AwardBasis, AwardCriterion, MinimumRequirement, Regime
+from procurements.registry import BuilderSection
+from procurements.rules import (
+    PA2023_RULES,
+    PCR2015_RULES,
+    REGIMES,
+    PhaseFacts,
+    PublicationFacts,
+    RuleBreach,
+    publication_breaches,
+    publication_facts,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PA = Regime.PA2023.value
+PCR = Regime.PCR2015.value
+
+
+@pytest.fixture(autouse=True)
+def bank_holidays():
+    # A migration seeds these too, but transactional tests elsewhere empty the table.
+    bank_holidays_seed(first_year=2025, last_year=2028)
+
+
+def at_noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=LONDON)
+
+
+PHASE = {
+    "name": "Research",
+    "kind": "research",
+    "gate_criteria_count": 2,
+    "termination_condition_count": 1,
+    "max_remuneration_per_partner": Decimal("50000"),
+}
+
+
+def facts(**changes) -> PublicationFacts:
+    """Facts that break no rule under either regime; ``changes`` break one."""
+    values = {
+        "regime": PA,
+        "notice_date": date(2027, 5, 10),  # a Monday
+        "question_deadline": at_noon(date(2027, 5, 24)),
+        "participation_deadline": at_noon(date(2027, 6, 15)),  # 36 days later, a Tuesday
+        "award_basis": AwardBasis.PRICE_QUALITY.value,
+        "weights": [60, 30, 10],
+        "minimum_requirement_count": 2,
+        "market_gap": "No product on the market lets people with dementia live alone safely.",
+        "number_to_invite": 4,
+        "max_partners": 2,
+        "estimated_value": Decimal("500000"),
+        "lead_officer_assigned": True,
+        "approver_assigned": True,
+        "approver_holds_role": True,
+        "phases": [
+            PHASE,
+            {**PHASE, "name": "Prototype", "kind": "development"},
+            {**PHASE, "name": "Pilot", "kind": "pilot"},
+        ],
+        "purchase_max_cost": Decimal("200000"),
+        "selection_question_count": 4,
+        "selection_weights": [50, 50],
+        "ip_terms_complete": True,
+    }
+    values.update(changes)
+    return PublicationFacts(**values)
+
+
+def broken(facts_: PublicationFacts, **options) -> dict[str, list[str]]:
+    """Messages of the broken rules, by rule name."""
+    found: dict[str, list[str]] = {}
+    for breach in publication_breaches(facts_, **options):
+        found.setdefault(breach.rule, []).append(breach.message)
+    return found
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+def test_complete_facts_break_no_rule_under_either_regime(regime):
+    assert publication_breaches(facts(regime=regime)) == []
+
+
+# -- the participation period ------------------------------------------------------------------
+
+
+def test_a_pa2023_participation_period_one_day_short_is_refused_with_the_day_to_move_to():
+    # 18 December 2026 to 11 January 2027 is 24 days.
+    found = broken(
+        facts(
+            notice_date=date(2026, 12, 18),
+            question_deadline=at_noon(date(2027, 1, 5)),
+            participation_deadline=at_noon(date(2027, 1, 11)),
+        )
+    )
+    assert found == {
+        "participation_period": [
+            "The participation period is 24 days. Under the Procurement Act 2023 it must be "
+            "at least 25 days: move the participation deadline to 12 January 2027 or later."
+        ]
+    }
+
+
+def test_a_pa2023_participation_period_of_exactly_25_days_is_accepted():
+    found = broken(
+        facts(
+            notice_date=date(2026, 12, 18),
+            question_deadline=at_noon(date(2027, 1, 5)),
+            participation_deadline=at_noon(date(2027, 1, 12)),
+        )
+    )
+    assert found == {}
+
+
+def test_a_pcr2015_participation_period_one_day_short_is_refused():
+    # 10 May 2027 + 30 days is Wednesday 9 June 2027.
+    found = broken(facts(regime=PCR, participation_deadline=at_noon(date(2027, 6, 8))))
+    assert found == {
+        "participation_period": [
+            "The participation period is 29 days. Under the Public Contracts Regulations 2015 "
+            "it must be at least 30 days, running on to the next working day when the last "
+            "day is not one: move the participation deadline to 9 June 2027 or later."
+        ]
+    }
+
+
+def test_a_pcr2015_participation_period_of_exactly_30_days_is_accepted():
+    assert broken(facts(regime=PCR, participation_deadline=at_noon(date(2027, 6, 9)))) == {}
+
+
+def test_the_same_29_day_period_passes_under_pa2023_and_fails_under_pcr2015():
+    deadline = at_noon(date(2027, 6, 8))
+    assert broken(facts(regime=PA, participation_deadline=deadline)) == {}
+    assert "participation_period" in broken(facts(regime=PCR, participation_deadline=deadline))
+
+
+def test_a_pcr2015_period_ending_on_christmas_day_runs_on_past_the_holidays():
+    # 25 November 2026 + 30 days is Christmas Day; the 26th and 27th are a weekend and
+    # Monday 28th the substitute Boxing Day, so the period ends on Tuesday 29 December.
+    assert rules.PCR2015_RULES.participation_period_last_day(date(2026, 11, 25)) == date(
+        2026, 12, 29
+    )
+    found = broken(
+        facts(
+            regime=PCR,
+            notice_date=date(2026, 11, 25),
+            question_deadline=at_noon(date(2026, 12, 10)),
+            participation_deadline=at_noon(date(2026, 12, 26)),  # 31 days, a Saturday
+        )
+    )
+    assert found["participation_period"] == [
+        "The participation period is 31 days. Under the Public Contracts Regulations 2015 "
+        "it must be at least 30 days, running on to the next working day when the last day "
+        "is not one: move the participation deadline to 29 December 2026 or later."
+    ]
+    accepted = facts(
+        regime=PCR,
+        notice_date=date(2026, 11, 25),
+        question_deadline=at_noon(date(2026, 12, 10)),
+        participation_deadline=at_noon(date(2026, 12, 29)),
+    )
+    assert publication_breaches(accepted) == []
+
+
+def test_a_pa2023_minimum_ending_on_good_friday_points_to_the_tuesday_after_easter():
+    # 1 March 2027 + 25 days is Good Friday 26 March; Easter Monday is the 29th.
+    found = broken(
+        facts(
+            notice_date=date(2027, 3, 1),
+            question_deadline=at_noon(date(2027, 3, 12)),
+            participation_deadline=at_noon(date(2027, 3, 25)),
+        )
+    )
+    assert found["participation_period"] == [
+        "The participation period is 24 days. Under the Procurement Act 2023 it must be at "
+        "least 25 days: move the participation deadline to 30 March 2027 or later."
+    ]
+
+
+def test_a_deadline_is_counted_by_its_date_in_london_across_the_clock_change():
+    # 23:30 UTC on 3 June 2027 is 00:30 BST on 4 June: 25 days after 10 May in London.
+    deadline = datetime(2027, 6, 3, 23, 30, tzinfo=UTC)
+    assert "participation_period" not in broken(facts(participation_deadline=deadline))
+    an_hour_earlier = datetime(2027, 6, 3, 22, 30, tzinfo=UTC)  # 23:30 BST on 3 June
+    assert "participation_period" in broken(facts(participation_deadline=an_hour_earlier))
+
+
+def test_a_deadline_before_the_notice_date_says_so():
+    found = broken(
+        facts(
+            notice_date=date(2027, 5, 10),
+            question_deadline=None,
+            participation_deadline=at_noon(date(2027, 5, 7)),
+        )
+    )
+    assert found["participation_period"] == [
+        "The participation deadline, 7 May 2027, is not after the notice date (10 May 2027). "
+        "Under the Procurement Act 2023 it must be at least 25 days: move the participation "
+        "deadline to 4 June 2027 or later."
+    ]
+
+
+def test_once_the_notice_date_has_passed_the_period_is_counted_from_today():
+    ok_on_paper = facts()  # notice 10 May, deadline 15 June 2027: 36 days
+    assert broken(ok_on_paper, today=date(2027, 5, 10)) == {}
+    found = broken(ok_on_paper, today=date(2027, 5, 25))
+    assert found["participation_period"] == [
+        "The participation period is 21 days, counted from today (25 May 2027) because the "
+        "planned notice date, 10 May 2027, has passed. Under the Procurement Act 2023 it must "
+        "be at least 25 days: move the participation deadline to 21 June 2027 or later."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fact", "message"),
+    [
+        (
+            "notice_date",
+            "There is no notice date: enter the date the UK4 tender notice is to be published.",
+        ),
+        (
+            "participation_deadline",
+            "There is no participation deadline: enter the date and time by which suppliers "
+            "must ask to take part.",
+        ),
+    ],
+)
+def test_a_missing_date_is_a_breach_not_an_error(fact, message):
+    assert broken(facts(**{fact: None}))["participation_period"] == [message]
+
+
+def test_a_missing_pcr_notice_date_names_the_contract_notice():
+    assert broken(facts(regime=PCR, notice_date=None))["participation_period"] == [
+        "There is no notice date: enter the date the contract notice is to be published."
+    ]
+
+
+def test_facts_with_nothing_in_them_give_breaches_not_an_exception():
+    assert {breach.rule for breach in publication_breaches(PublicationFacts())} == {
+        "market_gap",
+        "minimum_requirements",
+        "participation_period",
+        "question_deadline",
+        "number_to_invite",
+        "selection_questionnaire",
+        "award_basis",
+        "award_weights",
+        "phases",
+        "remuneration_within_estimated_value",
+        "ip_terms",
+        "team",
+    }
+
+
+# -- deadlines on working days -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+def test_a_participation_deadline_on_christmas_day_is_refused(regime):
+    found = broken(
+        facts(
+            regime=regime,
+            notice_date=date(2026, 11, 2),
+            question_deadline=at_noon(date(2026, 11, 16)),
+            participation_deadline=at_noon(date(2026, 12, 25)),
+        )
+    )
+    assert found == {
+        "deadline_working_day": [
+            "The participation deadline, 25 December 2026, is Christmas Day, not a working "
+            "day: choose a working day, such as 29 December 2026."
+        ]
+    }
+
+
+def test_a_question_deadline_on_a_sunday_is_refused():
+    found = broken(facts(question_deadline=at_noon(date(2027, 5, 23))))
+    assert found == {
+        "deadline_working_day": [
+            "The question deadline, 23 May 2027, is a Sunday, not a working day: choose a "
+            "working day, such as 24 May 2027."
+        ]
+    }
+
+
+def test_a_bank_holiday_in_scotland_alone_is_not_a_working_day_and_says_where():
+    found = broken(
+        facts(
+            notice_date=date(2026, 10, 1),
+            question_deadline=at_noon(date(2026, 10, 15)),
+            participation_deadline=at_noon(date(2026, 11, 30)),
+        )
+    )
+    assert found == {
+        "deadline_working_day": [
+            "The participation deadline, 30 November 2026, is Saint Andrew's Day, a bank "
+            "holiday in Scotland, not a working day: choose a working day, such as "
+            "1 December 2026."
+        ]
+    }
+
+
+def test_a_bank_holiday_announced_late_moves_an_accepted_deadline():
+    deadline = facts(participation_deadline=at_noon(date(2027, 6, 15)))
+    assert broken(deadline) == {}
+    for region in ("ENG", "WLS", "SCT", "NIR"):
+        BankHoliday.objects.create(
+            date=date(2027, 6, 15), region=region, name="Royal celebration", added_by_hand=True
+        )
+    assert broken(deadline) == {
+        "deadline_working_day": [
+            "The participation deadline, 15 June 2027, is Royal celebration, not a working "
+            "day: choose a working day, such as 16 June 2027."
+        ]
+    }
+
+
+# -- the question deadline -------------------------------------------------------------------------
+
+
+def test_a_question_deadline_after_the_participation_deadline_is_refused():
+    found = broken(facts(question_deadline=at_noon(date(2027, 6, 16))))
+    assert found == {
+        "question_deadline": [
+            "The question deadline, 16 June 2027, is after the participation deadline, "
+            "15 June 2027: move the question deadline before 15 June 2027 so suppliers have "
+            "the answers before they apply."
+        ]
+    }
+
+
+def test_a_question_deadline_at_the_same_moment_as_the_participation_deadline_is_refused():
+    same = at_noon(date(2027, 6, 15))
+    assert "question_deadline" in broken(facts(question_deadline=same))
+    a_minute_earlier = datetime(2027, 6, 15, 11, 59, tzinfo=LONDON)
+    assert broken(facts(question_deadline=a_minute_earlier)) == {}
+
+
+def test_a_question_deadline_on_the_notice_date_is_refused():
+    assert broken(facts(question_deadline=at_noon(date(2027, 5, 10)))) == {
+        "question_deadline": [
+            "The question deadline, 10 May 2027, is not after the notice date (10 May 2027): "
+            "move it later so suppliers have time to ask."
+        ]
+    }
+
+
+def test_a_missing_question_deadline_is_a_breach():
+    assert broken(facts(question_deadline=None)) == {
+        "question_deadline": [
+            "There is no question deadline: enter the date and time by which suppliers may ask "
+            "clarification questions."
+        ]
+    }
+
+
+# -- award -----------------------------------------------------------------------------------------
+
+
+def test_weights_adding_up_to_99_are_refused():
+    assert broken(facts(weights=[60, 30, 9])) == {
+        "award_weights": [
+            "The award criteria weights add up to 99%. They must add up to 100%: raise the "
+            "weights by 1 percentage points in all."
+        ]
+    }
+
+
+def test_weights_adding_up_to_more_than_100_are_refused():
+    assert broken(facts(weights=[60, 30, 20]))["award_weights"] == [
+        "The award criteria weights add up to 110%. They must add up to 100%: lower the "
+        "weights by 10 percentage points in all."
+    ]
+
+
+def test_no_award_criteria_is_refused():
+    assert broken(facts(weights=[]))["award_weights"] == [
+        "There are no award criteria: add quality, price and social value criteria with "
+        "weights that add up to 100%."
+    ]
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+@pytest.mark.parametrize("basis", [AwardBasis.LOWEST_PRICE, AwardBasis.LOWEST_COST, ""])
+def test_award_not_on_price_quality_is_refused(regime, basis):
+    assert broken(facts(regime=regime, award_basis=basis)) == {
+        "award_basis": [
+            "An innovation partnership is awarded only on the best price-quality ratio (the "
+            "most advantageous tender): choose it as the basis of award."
+        ]
+    }
+
+
+# -- requirements, market gap, selection ---------------------------------------------------------
+
+
+def test_no_minimum_requirements_is_refused():
+    assert broken(facts(minimum_requirement_count=0)) == {
+        "minimum_requirements": [
+            "There are no minimum requirements: add each requirement every tender must meet, "
+            "precisely enough for a supplier to decide whether to take part."
+        ]
+    }
+
+
+@pytest.mark.parametrize("gap", ["", "   \n"])
+def test_a_missing_market_gap_justification_is_refused(gap):
+    assert broken(facts(market_gap=gap)) == {
+        "market_gap": [
+            "The reason nothing on the market meets the need is missing: explain why no "
+            "product or service already available meets it."
+        ]
+    }
+
+
+def test_no_selection_questions_is_refused():
+    assert list(broken(facts(selection_question_count=0, selection_weights=[]))) == [
+        "selection_questionnaire"
+    ]
+
+
+def test_scored_selection_weights_not_adding_up_to_100_are_refused():
+    assert broken(facts(selection_weights=[50, 45])) == {
+        "selection_questionnaire": [
+            "The scored selection questions' weights add up to 95%. They must add up to 100%: "
+            "change the weights so that they do."
+        ]
+    }
+
+
+def test_pass_fail_selection_questions_alone_are_accepted():
+    assert broken(facts(selection_weights=[])) == {}
+
+
+# -- number to invite -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regime", "title"),
+    [(PA, "Procurement Act 2023"), (PCR, "Public Contracts Regulations 2015")],
+)
+def test_inviting_fewer_than_3_is_refused_and_3_is_accepted(regime, title):
+    assert broken(facts(regime=regime, number_to_invite=2)) == {
+        "number_to_invite": [
+            f"The number to invite is 2. Under the {title} at least 3 must be invited while 3 "
+            "or more qualify: set the number to invite to 3 or more."
+        ]
+    }
+    assert broken(facts(regime=regime, number_to_invite=3)) == {}
+
+
+def test_no_number_to_invite_is_refused():
+    assert broken(facts(number_to_invite=None)) == {
+        "number_to_invite": [
+            "There is no number of suppliers to invite: enter how many you will invite to "
+            "tender, at least 3."
+        ]
+    }
+
+
+# -- phases and value -----------------------------------------------------------------------------
+
+
+def test_no_phases_is_refused():
+    assert broken(facts(phases=[])) == {
+        "phases": [
+            "There are no phases: add the research, development and pilot phases, each with "
+            "its intermediate targets and maximum remuneration."
+        ]
+    }
+
+
+def test_a_phase_without_gate_criteria_is_named():
+    phases = [PHASE, {**PHASE, "name": "Pilot", "gate_criteria_count": 0}]
+    assert broken(facts(phases=phases)) == {
+        "phase_gate_criteria": [
+            "The Pilot phase has no gate criteria: add the targets a partner must meet to pass "
+            "the stage gate at its end."
+        ]
+    }
+
+
+def test_a_phase_without_termination_conditions_is_named():
+    phases = [{**PHASE, "termination_condition_count": 0}, PHASE]
+    assert broken(facts(phases=phases)) == {
+        "phase_termination_conditions": [
+            "The Research phase has no termination conditions: say on which conditions a "
+            "partner may be terminated at its stage gate."
+        ]
+    }
+
+
+def test_an_unnamed_phase_is_named_by_its_position():
+    phases = [PHASE, {**PHASE, "name": "", "gate_criteria_count": 0}]
+    assert broken(facts(phases=phases))["phase_gate_criteria"] == [
+        "Phase 2 has no gate criteria: add the targets a partner must meet to pass the stage "
+        "gate at its end."
+    ]
+
+
+def test_phases_are_accepted_as_phase_facts_or_dicts():
+    as_dicts = facts(phases=[PHASE])
+    as_facts = facts(phases=[PhaseFacts(**PHASE)])
+    assert as_dicts == as_facts
+    assert as_dicts.phases[0].max_remuneration_per_partner == Decimal("50000")
+
+
+def test_remuneration_up_to_the_estimated_value_is_accepted_and_a_penny_more_refused():
+    # 3 phases of £50,000 for each of 2 partners + £200,000 purchase = £500,000.
+    assert broken(facts(estimated_value=Decimal("500000"))) == {}
+    assert broken(facts(estimated_value=Decimal("499999.99"))) == {
+        "remuneration_within_estimated_value": [
+            "The phases' maximum remuneration (£300,000 for 2 partners and the final "
+            "purchase's £200,000) comes to £500,000, more than the estimated value of "
+            "£499,999.99: raise the estimated value to at least £500,000 or lower the "
+            "phases' remuneration."
+        ]
+    }
+
+
+def test_remuneration_without_a_purchase_cost_counts_the_phases_alone():
+    assert broken(facts(purchase_max_cost=None, estimated_value=Decimal("300000"))) == {}
+    assert broken(facts(purchase_max_cost=None, estimated_value=Decimal("299999"))) == {
+        "remuneration_within_estimated_value": [
+            "The phases' maximum remuneration (£300,000 for 2 partners) comes to £300,000, "
+            "more than the estimated value of £299,999: raise the estimated value to at least "
+            "£300,000 or lower the phases' remuneration."
+        ]
+    }
+
+
+def test_a_missing_estimated_value_is_refused():
+    assert broken(facts(estimated_value=None)) == {
+        "remuneration_within_estimated_value": [
+            "There is no estimated value: enter the estimated value of every phase for every "
+            "partner plus the final purchase, excluding VAT."
+        ]
+    }
+
+
+def test_a_phase_without_maximum_remuneration_or_no_partner_count_is_refused():
+    phases = [PHASE, {**PHASE, "name": "Pilot", "max_remuneration_per_partner": None}]
+    assert broken(facts(phases=phases, max_partners=None)) == {
+        "remuneration_within_estimated_value": [
+            "There is no maximum number of partners: enter it, because each phase's "
+            "remuneration is paid to every partner.",
+            "The Pilot phase has no maximum remuneration: enter the most a partner can be paid "
+            "for it.",
+        ]
+    }
+
+
+# -- IP and team -----------------------------------------------------------------------------------
+
+
+def test_incomplete_ip_terms_are_refused():
+    assert list(broken(facts(ip_terms_complete=False))) == ["ip_terms"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"lead_officer_assigned": False},
+            "There is no lead officer: choose the procurement officer who leads this procurement.",
+        ),
+        (
+            {"approver_assigned": False, "approver_holds_role": False},
+            "There is no approver: choose one of the borough's approvers, who must approve "
+            "the procurement before it is published.",
+        ),
+        (
+            {"approver_is_author": True},
+            "The approver is also the author or lead officer of this procurement: choose a "
+            "different approver (four eyes).",
+        ),
+        (
+            {"approver_holds_role": False},
+            "The approver chosen is not an approver of this borough: choose one of the "
+            "borough's approvers.",
+        ),
+    ],
+)
+def test_an_incomplete_team_is_refused(changes, message):
+    assert broken(facts(**changes)) == {"team": [message]}
+
+
+# -- the regimes table ------------------------------------------------------------------------
+
+
+def test_the_regimes_table_has_one_entry_per_regime_choice():
+    assert set(REGIMES) == set(Regime.values)
+    assert REGIMES[PA] is PA2023_RULES and REGIMES[PCR] is PCR2015_RULES
+
+
+def test_the_regimes_table_keeps_standstill_and_notices_for_later():
+    # PA 2023 s.51: 8 working days beginning with the notice. From Wednesday 23 December
+    # 2026: the 23rd, 24th, 29th, 30th, 31st, then 5th, 6th and 7th January (Christmas,
+    # Boxing Day and its substitute, New Year's Day and Scotland's 4 January are skipped).
+    assert PA2023_RULES.standstill_last_day(date(2026, 12, 23)) == date(2027, 1, 7)
+    # PCR 2015 reg. 87: 10 days after 15 December 2026 is Christmas Day: on to the 29th.
+    assert PCR2015_RULES.standstill_last_day(date(2026, 12, 15)) == date(2026, 12, 29)
+    assert PA2023_RULES.tender_notice == "UK4 tender notice"
+    assert PCR2015_RULES.tender_notice == "contract notice"
+    assert "min_participation_days" in PA2023_RULES.to_confirm
+
+
+def test_a_new_regime_is_one_new_entry_in_the_table(monkeypatch):
+    strict = dataclasses.replace(
+        PA2023_RULES,
+        key="strict",
+        title="Strict Procurement Rules",
+        min_participation_days=40,
+        min_to_invite=5,
+    )
+    with monkeypatch.context() as patch:
+        patch.setitem(REGIMES, "strict", strict)
+        # 10 May + 40 days is Saturday 19 June; the deadline must be a working day.
+        found = broken(facts(regime="strict", participation_deadline=at_noon(date(2027, 6, 18))))
+        assert found == {
+            "participation_period": [
+                "The participation period is 39 days. Under the Strict Procurement Rules it "
+                "must be at least 40 days: move the participation deadline to 21 June 2027 or "
+                "later."
+            ],
+            "number_to_invite": [
+                "The number to invite is 4. Under the Strict Procurement Rules at least 5 must "
+                "be invited while 5 or more qualify: set the number to invite to 5 or more."
+            ],
+        }
+        assert (
+            broken(
+                facts(
+                    regime="strict",
+                    participation_deadline=at_noon(date(2027, 6, 21)),
+                    number_to_invite=5,
+                )
+            )
+            == {}
+        )
+    assert broken(facts(regime="strict")) == {
+        "regime": [
+            "The procurement's regime is not one the portal knows: choose the Procurement Act "
+            "2023 or the Public Contracts Regulations 2015."
+        ]
+    }
+
+
+# -- facts gathered from the builder sections ---------------------------------------------------
+
+
+def test_facts_are_gathered_from_the_procurement_and_its_sections(personas, monkeypatch):
+    procurement = factories.ProcurementFactory(
+        borough=personas.borough_a,
+        lead_officer=personas.officer_a,
+        approver=personas.approver_a,
+        regime=PCR,
+        market_gap="Nothing on the market works offline.",
+        notice_date=date(2027, 5, 10),
+        number_to_invite=3,
+        max_partners=2,
+        estimated_value=Decimal("750000"),
+    )
+    MinimumRequirement.objects.create(procurement=procurement, text="Works offline")
+    AwardCriterion.objects.create(procurement=procurement, kind="quality", name="Q", weight=70)
+    AwardCriterion.objects.create(procurement=procurement, kind="price", name="P", weight=30)
+    monkeypatch.setitem(
+        registry._SECTIONS,
+        "rules-test",
+        BuilderSection(
+            key="rules-test",
+            title="Rules test",
+            order=10_000,
+            url_name="procurements:task-list",
+            has_content=lambda p: True,
+            summary=lambda p: [],
+            facts=lambda p: {"phases": [PHASE], "ip_terms_complete": True},
+        ),
+    )
+
+    gathered = publication_facts(procurement)
+
+    assert gathered.regime == PCR
+    assert gathered.notice_date == date(2027, 5, 10)
+    assert gathered.market_gap == "Nothing on the market works offline."
+    assert gathered.minimum_requirement_count == 1
+    assert sorted(gathered.weights) == [30, 70]
+    assert gathered.estimated_value == Decimal("750000")
+    assert gathered.phases == (PhaseFacts(**PHASE),)
+    assert gathered.ip_terms_complete is True
+    assert gathered.lead_officer_assigned and gathered.approver_assigned
+    assert gathered.approver_holds_role and not gathered.approver_is_author
+    assert gathered.sources["phases"] == "rules-test"
+    assert gathered.sources["approver_assigned"] == "team"
+
+
+def test_a_breach_links_to_the_section_that_gave_the_fact(personas, monkeypatch):
+    procurement = factories.ProcurementFactory(borough=personas.borough_a)
+    monkeypatch.setitem(
+        registry._SECTIONS,
+        "rules-test",
+        BuilderSection(
+            key="rules-test",
+            title="Rules test",
+            order=10_000,
+            url_name="procurements:task-list",
+            has_content=lambda p: True,
+            summary=lambda p: [],
+            facts=lambda p: {"phases": [{**PHASE, "gate_criteria_count": 0}]},
+        ),
+    )
+    breaches = publication_breaches(procurement)
+    assert (
+        RuleBreach(
+            "phase_gate_criteria",
+            "The Research phase has no gate criteria: add the targets a partner must meet to "
+            "pass the stage gate at its end.",
+            "phases",
+            "rules-test",
+        )
+        in breaches
+    )
+    team = [breach for breach in breaches if breach.rule == "team"]
+    assert [breach.section for breach in team] == ["team"]  # no approver yet
+
+
+def test_the_author_as_approver_and_an_approver_without_the_role_are_seen(personas):
+    own = factories.ProcurementFactory(
+        borough=personas.borough_a, lead_officer=personas.officer_a, approver=personas.officer_a
+    )
+    assert publication_facts(own).approver_is_author
+    stranger = factories.officer(personas.borough_b, OfficerRole.APPROVER)
+    other = factories.ProcurementFactory(
+        borough=personas.borough_a, lead_officer=personas.officer_a, approver=stranger
+    )
+    assert not publication_facts(other).approver_holds_role
+
+
+def test_a_section_giving_an_unknown_fact_is_a_programming_error(personas, monkeypatch):
+    procurement = factories.ProcurementFactory(borough=personas.borough_a)
+    monkeypatch.setitem(
+        registry._SECTIONS,
+        "rules-test",
+        BuilderSection(
+            key="rules-test",
+            title="Rules test",
+            order=10_000,
+            url_name="procurements:task-list",
+            has_content=lambda p: True,
+            summary=lambda p: [],
+            facts=lambda p: {"phase_count": 3},
+        ),
+    )
+    with pytest.raises(TypeError, match=r"rules-test.*phase_count"):
+        publication_facts(procurement)
