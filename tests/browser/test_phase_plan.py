@@ -55,6 +55,7 @@ def test_an_officer_builds_a_complete_phase_plan_and_marks_it_completed(
     page.fill("Level the result must meet", "12 months")
     page.click_button("Save")
     page.fill("Maximum cost of the final purchase", "900000")
+    page.fill("Estimated total value of the procurement", "2500000")
     page.click_button("Save")
 
     text = page.text()

@@ -129,7 +129,13 @@ def _selection_questions(personas, n):
         )
 
 
+def _procurements(personas, n):
+    for _ in range(n):
+        factories.ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
+
+
 ROW_MAKERS = {
+    "procurements.Procurement": _procurements,
     "auth.Group": _groups,
     "account.EmailAddress": _email_addresses,
     "mfa.Authenticator": _authenticators,

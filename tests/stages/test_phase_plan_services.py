@@ -67,6 +67,11 @@ def complete_plan(actor, procurement):
     return phase
 
 
+ESTIMATED_VALUE_MISSING = (
+    "Enter the estimated total value: every R&D phase for every partner plus the final purchase"
+)
+
+
 def events(action):
     return AuditEvent.objects.filter(action=action)
 
@@ -385,7 +390,7 @@ def test_an_empty_plan_cannot_be_marked_complete_and_says_what_is_missing(person
         "Add at least one phase to the plan",
         "Add at least one performance level the final purchase must meet",
         "Enter the maximum cost of the final purchase",
-        "Enter the estimated total value: every R&D phase for every partner plus the final purchase",
+        ESTIMATED_VALUE_MISSING,
     ]
     assert status(procurement) is None
     assert not events("procurement.section_marked").exists()
@@ -473,9 +478,7 @@ def test_the_plan_needs_the_estimated_total_value_and_the_purchase_page_records_
 
     with pytest.raises(services.PhasePlanIncomplete) as refused:
         services.phase_plan_mark(actor=personas.officer_a, procurement=procurement, completed=True)
-    assert refused.value.problems == [
-        "Enter the estimated total value: every R&D phase for every partner plus the final purchase"
-    ]
+    assert refused.value.problems == [ESTIMATED_VALUE_MISSING]
 
     services.purchase_terms_save(
         actor=personas.officer_a,
