@@ -2,11 +2,16 @@
 
 Run as often as you like: what exists is left as it is, what is missing is
 created, and the demo passwords and authenticator are put back.
+
+The demo procurements belong to the apps above core: when a command named
+``seed_demo_procurements`` is installed, it is called by name (core never
+imports those apps) once the borough and its officers exist.
 """
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -32,6 +37,9 @@ OFFICERS = [
     ("evaluator@example.org", "Eleanor Hughes", [OfficerRole.EVALUATOR]),
     ("boroughadmin@example.org", "Ben Adeyemi", [OfficerRole.BOROUGH_ADMIN]),
 ]
+
+# Installed by the app that loads the demo procurements; called by name.
+PROCUREMENTS_COMMAND = "seed_demo_procurements"
 
 SUPPLIERS = [
     {
@@ -73,6 +81,8 @@ class Command(BaseCommand):
             for fields in SUPPLIERS:
                 self._supplier(dict(fields))
         self._print_logins()
+        if PROCUREMENTS_COMMAND in get_commands():
+            call_command(PROCUREMENTS_COMMAND, stdout=self.stdout, stderr=self.stderr)
 
     def _borough(self) -> Borough:
         fields = dict(BOROUGH)

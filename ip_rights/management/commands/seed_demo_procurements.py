@@ -1,0 +1,519 @@
+"""Load the demo borough's procurements (development settings only; run by ``seed_demo``).
+
+Everything is made through the services an officer's pages use, so the audit
+trail is the one a real officer would leave. Each procurement is keyed by its
+title within the demo borough: one that exists is left as it is, so running the
+command again creates nothing.
+
+- "Falls prevention at home": every section completed and submitted for
+  approval by the lead officer, for the approver to review. Its timetable is
+  computed from today so the publication rules pass.
+- "Low-carbon heating for council homes": a draft with only the challenge and
+  the market gap filled in, to show the task list in progress.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from core.calendar import LONDON, bank_holidays_seed, london_date, working_day_on_or_after
+from core.models import Borough, User
+from ip_rights.models import BenefitShare, ForegroundOwner
+from ip_rights.services import ip_terms_save
+from partners.models import QuestionKind, QuestionTopic
+from partners.services import selection_question_add, selection_questionnaire_mark
+from procurements.models import (
+    CriterionKind,
+    PriceFormula,
+    Procurement,
+    Regime,
+    ScoringScale,
+    Sector,
+)
+from procurements.services.approval import procurement_submit_for_approval
+from procurements.services.builder import (
+    procurement_challenge_save,
+    procurement_create,
+    procurement_market_gap_save,
+    procurement_team_save,
+    procurement_timetable_save,
+)
+from procurements.services.criteria import (
+    procurement_award_settings_save,
+    procurement_criterion_add,
+    procurement_subcriterion_add,
+)
+from procurements.services.requirements import (
+    procurement_requirement_add,
+    procurement_requirements_mark,
+)
+from stages.models import PhaseKind
+from stages.services import (
+    gate_criterion_add,
+    instalment_add,
+    performance_level_add,
+    phase_add,
+    phase_plan_mark,
+    purchase_terms_save,
+    target_add,
+    termination_condition_add,
+)
+
+BOROUGH_SLUG = "kingsmead"
+OFFICER = "officer@example.org"
+APPROVER = "approver@example.org"
+EVALUATOR = "evaluator@example.org"
+
+FALLS = "Falls prevention at home"
+HEATING = "Low-carbon heating for council homes"
+
+NOON = time(12, 0)
+
+# --- "Falls prevention at home" ----------------------------------------------------------------
+
+FALLS_CHALLENGE = {
+    "problem": (
+        "Around 1,900 Kingsmead residents aged 65 and over fall at home each year, and one in "
+        "three of the falls that lead to a hospital admission happens at night, between 10pm "
+        "and 7am, often on the way to the bathroom. Many of these residents live alone. Some "
+        "lie on the floor for hours before anyone knows, which makes injuries, pressure sores "
+        "and the fear of falling again worse. Pendant alarms help only when they are worn and "
+        "the person is able to press them; most night-time falls go unreported until morning."
+    ),
+    "outcomes": (
+        "Fewer falls at home that lead to a hospital admission among older residents; a fall "
+        "that does happen at night is known about, and help arrives, within minutes rather "
+        "than hours; residents feel safe staying in their own homes, and carers and families "
+        "are reassured, without cameras in the home or anything the resident must remember "
+        "to wear."
+    ),
+    "outcome_measures": (
+        "Emergency hospital admissions for falls among participating residents aged 65 and "
+        "over, compared with a matched group over 12 months (Hospital Episode Statistics and "
+        "the borough's care records); the time from a night-time fall to help arriving, from "
+        "the community alarm service's logs; the number of long lies (an hour or more on the "
+        "floor); and residents' own confidence, using the Falls Efficacy Scale International "
+        "(FES-I) at the start and after six months."
+    ),
+    "users_affected": (
+        "Older residents living at home, especially those who live alone or have had a fall "
+        "before; their families and unpaid carers; the borough's adult social care and "
+        "community alarm teams; the local NHS trust's urgent community response and ambulance "
+        "services."
+    ),
+    "sector": Sector.HEALTH_AND_CARE,
+    "cpv_codes": ["73000000-2", "33000000-0", "85000000-9"],
+}
+FALLS_MARKET_GAP = {
+    "market_gap": (
+        "Pendant and wrist-worn alarms depend on the resident wearing and pressing them, and "
+        "most are taken off at night. Automatic fall detectors on the market have high false "
+        "alarm rates in the home (pets, dropped objects, a resident sitting down heavily) and "
+        "do not predict falls. Camera-based systems are not acceptable to residents. No "
+        "product or service we found detects night-time falls reliably without a camera or "
+        "wearable, and none helps prevent the fall by spotting a change in how a resident "
+        "moves around their home."
+    ),
+    "market_engagement_evidence": (
+        "A preliminary market engagement notice was published and two supplier open days were "
+        "held with 23 organisations, including 14 SMEs. Suppliers confirmed that existing "
+        "sensors need further research and development to reach the accuracy needed. A "
+        "resident panel of 18 older people and carers set out what they would accept at home."
+    ),
+}
+FALLS_REQUIREMENTS = [
+    "No camera or microphone recording may be used in a resident's home, and no resident "
+    "may be asked to wear a device at night.",
+    "A suspected fall must raise an alert with the borough's 24-hour community alarm "
+    "service within two minutes, using its existing alarm receiving centre.",
+    "All personal data must be processed in the UK, in line with UK GDPR and the Data "
+    "Protection Act 2018, with a data protection impact assessment agreed with the borough "
+    "before any equipment is installed.",
+]
+FALLS_SELECTION = [
+    {
+        "kind": QuestionKind.PASS_FAIL,
+        "topic": QuestionTopic.OTHER,
+        "text": "Do you hold, or will you hold before the contract starts, public and product "
+        "liability insurance of at least £5 million and professional indemnity insurance of "
+        "at least £2 million?",
+        "guidance": "Answer yes or no. A supplier that cannot answer yes is not selected.",
+    },
+    {
+        "kind": QuestionKind.SCORED,
+        "topic": QuestionTopic.RD_CAPABILITY,
+        "text": "Describe your capacity in research and development relevant to sensing, "
+        "detecting or predicting falls: the people, facilities and partners (for example a "
+        "university or NHS trust) you would use, and the research you have done.",
+        "guidance": "Up to 1,000 words. Give evidence from the last five years.",
+        "weight": 60,
+    },
+    {
+        "kind": QuestionKind.SCORED,
+        "topic": QuestionTopic.INNOVATIVE_SOLUTIONS,
+        "text": "Give up to two examples of an innovative solution you developed and put into "
+        "use with a public body, a care provider or in people's homes: what it did, how you "
+        "took it from prototype to live use, and what changed for the people who used it.",
+        "guidance": "Up to 1,000 words. Name a referee for each example.",
+        "weight": 40,
+    },
+]
+FALLS_CRITERIA = [
+    (
+        CriterionKind.QUALITY,
+        "Quality of the proposed solution and research plan",
+        60,
+        "How well the proposal would meet the outcomes, and how credible the plan to get there is.",
+        [
+            "Approach to detecting night-time falls and spotting a rising risk of falling",
+            "Acceptability to older residents and carers, and how they are involved",
+            "Research, development and pilot plan, with its risks and how they are managed",
+            "Data protection, information security and clinical safety",
+        ],
+    ),
+    (
+        CriterionKind.PRICE,
+        "Price",
+        30,
+        "The total price for the research, prototype and pilot phases.",
+        [],
+    ),
+    (
+        CriterionKind.SOCIAL_VALUE,
+        "Social value",
+        10,
+        "Commitments under the borough's social value policy.",
+        [
+            "Local employment, apprenticeships and skills in Kingsmead",
+            "Digital inclusion support for older residents",
+        ],
+    ),
+]
+FALLS_PHASES = [
+    {
+        "kind": PhaseKind.RESEARCH,
+        "name": "Research",
+        "duration_weeks": 12,
+        "max_remuneration_per_partner": Decimal("60000"),
+        "aims": "Understand night-time falls in Kingsmead homes with residents and carers, and "
+        "show in the laboratory that the sensing approach can detect falls accurately.",
+        "targets": [
+            ("Residents and carers involved in co-design", "At least 20", "Workshop records"),
+            ("Fall detection in laboratory trials", "At least 90% of simulated falls", ""),
+        ],
+        "instalments": [("Research plan agreed", None, 30), ("Research report accepted", None, 70)],
+        "gate": [
+            (
+                "Laboratory detection accuracy",
+                "Pass: at least 90% of simulated falls detected with no more than one false "
+                "alarm per home per week",
+            ),
+            (
+                "Acceptability to residents",
+                "Scored 0 to 5 by the evaluation panel from the co-design findings; 3 or more "
+                "passes",
+            ),
+        ],
+        "termination": [
+            "The partner does not meet the gate criteria of the research phase.",
+            "The research shows the approach cannot meet the minimum requirements.",
+        ],
+    },
+    {
+        "kind": PhaseKind.DEVELOPMENT,
+        "name": "Prototype",
+        "duration_weeks": 20,
+        "max_remuneration_per_partner": Decimal("150000"),
+        "aims": "Build a working prototype, connect it to the community alarm service and test "
+        "it in 10 volunteer homes.",
+        "targets": [
+            ("Prototype installed in volunteer homes", "10 homes", "Installation records"),
+            ("Alerts received by the alarm receiving centre", "Within 2 minutes", "Test logs"),
+        ],
+        "instalments": [
+            ("Prototype demonstrated to the borough", None, 40),
+            ("", 20, 60),
+        ],
+        "gate": [
+            (
+                "Performance in volunteer homes",
+                "Pass: at least 90% of test falls detected and alerted within 2 minutes",
+            ),
+            (
+                "Data protection impact assessment",
+                "Pass: agreed with the borough's data protection officer",
+            ),
+        ],
+        "termination": [
+            "The partner does not meet the gate criteria of the prototype phase.",
+            "The prototype cannot be connected to the community alarm service.",
+        ],
+    },
+    {
+        "kind": PhaseKind.PILOT,
+        "name": "Pilot",
+        "duration_weeks": 26,
+        "max_remuneration_per_partner": Decimal("250000"),
+        "aims": "Run the solution in 150 homes of older residents for six months and measure "
+        "its effect on falls, long lies and hospital admissions.",
+        "targets": [
+            ("Homes in the pilot", "At least 150", "Installation records"),
+            ("Long lies among pilot residents", "Down by 50% against the matched group", ""),
+        ],
+        "instalments": [
+            ("Pilot homes installed", None, 30),
+            ("", 13, 30),
+            ("Pilot evaluation report accepted", None, 40),
+        ],
+        "gate": [
+            (
+                "Falls leading to hospital admission",
+                "Pass: fewer admissions per 1,000 pilot residents than in the matched group",
+            ),
+            (
+                "Resident satisfaction",
+                "Pass: at least 80% of pilot residents would keep the solution",
+            ),
+        ],
+        "termination": [
+            "The partner does not meet the gate criteria of the pilot phase.",
+            "A serious incident shows the solution is not safe to use in residents' homes.",
+        ],
+    },
+]
+FALLS_PURCHASE = {
+    "max_cost": Decimal("1200000"),
+    "scope": "Supply, installation, monitoring and support of the solution in up to 2,000 homes "
+    "of older residents for four years.",
+    # 3 partners x (60,000 + 150,000 + 250,000) + 1,200,000 = 2,580,000.
+    "estimated_value": Decimal("2600000"),
+}
+FALLS_PERFORMANCE = [
+    ("Night-time falls detected", "At least 95%"),
+    ("False alarms", "No more than one per home per month"),
+    ("Time from a fall to an alert", "Under 2 minutes"),
+]
+FALLS_IP_TERMS = {
+    "foreground_owner": ForegroundOwner.PARTNER,
+    "licence_scope": "A free, non-exclusive, irrevocable licence to use, copy and adapt the "
+    "results for the borough's own services and to share them with other UK public bodies.",
+    "licence_term": "Perpetual",
+    "licence_sublicensable": True,
+    "benefit_share": BenefitShare.REVENUE_SHARE,
+    "benefit_percentage": Decimal("5"),
+    "benefit_trigger": "Sales of the solution to other buyers in the five years after the pilot.",
+    "background_ip_rules": "Each partner keeps its background IP and grants the borough a free "
+    "licence to it only as far as needed to use the results.",
+    "confidentiality_note": "",
+}
+
+# --- "Low-carbon heating for council homes" ------------------------------------------------------
+
+HEATING_CHALLENGE = {
+    "problem": (
+        "About 4,200 of the borough's council homes are heated by individual gas boilers, and "
+        "a third are flats in 1960s and 1970s blocks with little space for a heat pump or hot "
+        "water cylinder. Tenants in these homes face some of the highest heating bills in the "
+        "borough, and the borough has committed to net zero in its own housing by 2040."
+    ),
+    "outcomes": (
+        "Homes heated without gas at a running cost no higher than today's for tenants, "
+        "installed with little disruption in an occupied flat."
+    ),
+    "outcome_measures": (
+        "Tenants' heating costs from metered data, carbon emissions per home, the time a home "
+        "is without heating during installation, and tenant satisfaction."
+    ),
+    "users_affected": "Council tenants, the housing repairs service and leaseholders in mixed "
+    "blocks.",
+    "sector": Sector.LOW_CARBON,
+    "cpv_codes": ["73000000-2", "45331000-6"],
+}
+HEATING_MARKET_GAP = {
+    "market_gap": (
+        "Heat pumps on the market need outdoor space or a cylinder cupboard that most of these "
+        "flats do not have, and communal systems need works to the whole block at once."
+    ),
+    "market_engagement_evidence": "",
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo borough's procurements (idempotent; development only; run by seed_demo)."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_ACCOUNTS_ENABLED:
+            raise CommandError(
+                "Demo procurements exist only with the development settings "
+                "(DJANGO_SETTINGS_MODULE=portal.settings.dev)."
+            )
+        borough = Borough.objects.filter(slug=BOROUGH_SLUG).first()
+        people = {
+            user.email: user
+            for user in User.objects.filter(email__in=[OFFICER, APPROVER, EVALUATOR])
+        }
+        if borough is None or len(people) < 3:
+            raise CommandError("Load the demo borough and officers first: manage.py seed_demo")
+        today = london_date(timezone.now())
+        # Deadlines are computed on the working-day calendar: make sure its years are there.
+        bank_holidays_seed(first_year=today.year, last_year=today.year + 2)
+        officer, approver, evaluator = people[OFFICER], people[APPROVER], people[EVALUATOR]
+        existing = set(
+            Procurement.objects.filter(borough=borough, title__in=[FALLS, HEATING]).values_list(
+                "title", flat=True
+            )
+        )
+        if FALLS not in existing:
+            with transaction.atomic():
+                self._falls(borough, officer, approver, evaluator, today)
+        if HEATING not in existing:
+            with transaction.atomic():
+                self._heating(borough, officer)
+        self._print(borough)
+
+    # --- the procurements ---
+
+    def _falls(self, borough, officer, approver, evaluator, today: date) -> None:
+        procurement = procurement_create(actor=officer, borough=borough, title=FALLS)
+        procurement_challenge_save(
+            actor=officer, procurement=procurement, completed=True, **FALLS_CHALLENGE
+        )
+        procurement_market_gap_save(
+            actor=officer, procurement=procurement, completed=True, **FALLS_MARKET_GAP
+        )
+        for text in FALLS_REQUIREMENTS:
+            procurement_requirement_add(actor=officer, procurement=procurement, text=text)
+        procurement_requirements_mark(actor=officer, procurement=procurement, completed=True)
+        for question in FALLS_SELECTION:
+            selection_question_add(actor=officer, procurement=procurement, data=question)
+        selection_questionnaire_mark(actor=officer, procurement=procurement, completed=True)
+        procurement_timetable_save(
+            actor=officer, procurement=procurement, completed=True, **_timetable(today)
+        )
+        self._award_criteria(officer, procurement)
+        self._phase_plan(officer, procurement)
+        ip_terms_save(actor=officer, procurement=procurement, data=FALLS_IP_TERMS, completed=True)
+        procurement_team_save(
+            actor=officer,
+            procurement=procurement,
+            completed=True,
+            lead_officer=officer,
+            approver=approver,
+            evaluators=[evaluator],
+        )
+        procurement_submit_for_approval(actor=officer, procurement=procurement)
+
+    def _award_criteria(self, officer: User, procurement: Procurement) -> None:
+        for kind, name, weight, description, sub_criteria in FALLS_CRITERIA:
+            criterion = procurement_criterion_add(
+                actor=officer,
+                procurement=procurement,
+                kind=kind,
+                name=name,
+                weight=weight,
+                description=description,
+            )
+            for sub_name in sub_criteria:
+                procurement_subcriterion_add(actor=officer, criterion=criterion, name=sub_name)
+        procurement_award_settings_save(
+            actor=officer,
+            procurement=procurement,
+            scoring_scale=ScoringScale.ZERO_TO_FIVE,
+            price_formula=PriceFormula.LOWEST_OVER_PRICE,
+            completed=True,
+        )
+
+    def _phase_plan(self, officer: User, procurement: Procurement) -> None:
+        for plan in FALLS_PHASES:
+            phase = phase_add(
+                actor=officer,
+                procurement=procurement,
+                kind=plan["kind"],
+                name=plan["name"],
+                duration_weeks=plan["duration_weeks"],
+                max_remuneration_per_partner=plan["max_remuneration_per_partner"],
+                aims=plan["aims"],
+            )
+            for metric, threshold, evidence in plan["targets"]:
+                target_add(
+                    actor=officer,
+                    phase=phase,
+                    metric=metric,
+                    threshold=threshold,
+                    evidence=evidence,
+                )
+            for milestone, weeks, share in plan["instalments"]:
+                instalment_add(
+                    actor=officer,
+                    phase=phase,
+                    share_percent=Decimal(share),
+                    milestone=milestone,
+                    weeks_after_start=weeks,
+                )
+            for criterion, threshold in plan["gate"]:
+                gate_criterion_add(
+                    actor=officer, phase=phase, criterion=criterion, threshold=threshold
+                )
+            for condition in plan["termination"]:
+                termination_condition_add(actor=officer, phase=phase, condition=condition)
+        purchase_terms_save(actor=officer, procurement=procurement, **FALLS_PURCHASE)
+        for metric, level in FALLS_PERFORMANCE:
+            performance_level_add(
+                actor=officer, procurement=procurement, metric=metric, level=level
+            )
+        phase_plan_mark(actor=officer, procurement=procurement, completed=True)
+
+    def _heating(self, borough: Borough, officer: User) -> None:
+        procurement = procurement_create(actor=officer, borough=borough, title=HEATING)
+        procurement_challenge_save(
+            actor=officer, procurement=procurement, completed=True, **HEATING_CHALLENGE
+        )
+        # Left in progress: the officer has more to say about the market.
+        procurement_market_gap_save(
+            actor=officer, procurement=procurement, completed=False, **HEATING_MARKET_GAP
+        )
+
+    # --- output ---
+
+    def _print(self, borough: Borough) -> None:
+        out = self.stdout
+        procurements = {
+            p.title: p
+            for p in Procurement.objects.filter(borough=borough, title__in=[FALLS, HEATING])
+        }
+        out.write("Demo procurements:")
+        for title, who in (
+            (FALLS, f"sign in as {APPROVER} to review it; {OFFICER} leads it"),
+            (HEATING, f"sign in as {OFFICER} to carry on building it"),
+        ):
+            procurement = procurements[title]
+            status = procurement.get_status_display().lower()
+            out.write(f"  {procurement.reference} {title} ({status}): {who}")
+
+
+def _timetable(today: date) -> dict:
+    """A PA 2023 timetable starting a week from ``today`` that the publication rules accept.
+
+    The notice goes out on the first working day at least 5 days from today; requests to
+    participate close at midday on the first working day at least 35 days after it (the
+    minimum is 25, PA 2023 s.54(3)), and questions at midday on the first working day at
+    least 10 days before that.
+    """
+    notice = working_day_on_or_after(today + timedelta(days=5))
+    participation = working_day_on_or_after(notice + timedelta(days=35))
+    questions = working_day_on_or_after(participation - timedelta(days=10))
+    return {
+        "regime": Regime.PA2023,
+        "notice_date": notice,
+        "question_deadline": datetime.combine(questions, NOON, tzinfo=LONDON),
+        "participation_deadline": datetime.combine(participation, NOON, tzinfo=LONDON),
+        "indicative_tender_date": working_day_on_or_after(participation + timedelta(days=42)),
+        "max_partners": 3,
+        "number_to_invite": 5,
+    }
