@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
+from dateutil.easter import easter
 from django.utils import timezone
 
 from core.models import BankHoliday
@@ -68,6 +69,10 @@ class _BankHolidays:
         return day in self.dates
 
     def is_working_day(self, day: date) -> bool:
+        # Christmas Day and Good Friday are named by PA 2023 s.123 itself: never
+        # working days, even in a year whose bank holidays are not seeded.
+        if (day.month, day.day) == (12, 25) or day == easter(day.year) - 2 * ONE_DAY:
+            return False
         return day.weekday() < SATURDAY and day not in self
 
 

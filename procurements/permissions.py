@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from core.models import OfficerRole
 from core.permissions import has_role, officer_roles
 
-from .models import UNPUBLISHED, ProcurementStatus
+from .models import ProcurementStatus
 
 if TYPE_CHECKING:
     from core.models import Borough, User
@@ -20,11 +20,23 @@ def can_create_procurement(user: User, borough: Borough) -> bool:
     return has_role(user, borough, OfficerRole.OFFICER)
 
 
+# Roles that see every procurement of their borough in the builder; evaluators
+# see only those they are named on (they are invited per procurement).
+BOROUGH_WIDE_ROLES = {OfficerRole.OFFICER, OfficerRole.APPROVER, OfficerRole.BOROUGH_ADMIN}
+
+# Audit actions on a procurement that are decisions about it, not authorship.
+REVIEW_ACTIONS = ("procurement.approved", "procurement.returned")
+
+
 def can_view_procurement(user: User, procurement: Procurement) -> bool:
-    """Any member of the borough; anybody once it is published (never another borough's draft)."""
-    if procurement.status not in UNPUBLISHED and procurement.status != ProcurementStatus.CANCELLED:
+    """The builder's pages: the borough's officers, approvers and administrators, and the
+    evaluators named on it. Never another borough, a supplier or the public, whatever the
+    state: the team, internal statuses and values are not for them (the public pages of a
+    published procurement have their own rules)."""
+    roles = officer_roles(user, procurement.borough)
+    if roles & BOROUGH_WIDE_ROLES:
         return True
-    return bool(officer_roles(user, procurement.borough))
+    return OfficerRole.EVALUATOR in roles and procurement.evaluators.filter(pk=user.pk).exists()
 
 
 def can_edit_procurement(user: User, procurement: Procurement) -> bool:
@@ -32,11 +44,28 @@ def can_edit_procurement(user: User, procurement: Procurement) -> bool:
     return procurement.is_editable and has_role(user, procurement.borough, OfficerRole.OFFICER)
 
 
+def procurement_author_ids(procurement: Procurement) -> set[int]:
+    """Everyone who wrote any of it: its creator, its lead officer, and every person the
+    audit trail shows changing it (four eyes: none of them may approve it)."""
+    from core.models import AuditEvent
+
+    edited_by = (
+        AuditEvent.objects.filter(
+            target_type="procurements.procurement",
+            target_id=str(procurement.pk),
+            actor__isnull=False,
+        )
+        .exclude(action__in=REVIEW_ACTIONS)
+        .values_list("actor_id", flat=True)
+        .distinct()
+    )
+    ids = {procurement.created_by_id, procurement.lead_officer_id, *edited_by}
+    ids.discard(None)
+    return ids
+
+
 def is_author(user: User, procurement: Procurement) -> bool:
-    return user.pk is not None and user.pk in {
-        procurement.created_by_id,
-        procurement.lead_officer_id,
-    }
+    return user.pk is not None and user.pk in procurement_author_ids(procurement)
 
 
 def can_submit_for_approval(user: User, procurement: Procurement) -> bool:

@@ -38,6 +38,7 @@ from core.calendar import (
 from core.models import BankHoliday, OfficerMembership, OfficerRole
 
 from .models import AwardBasis, Regime
+from .permissions import procurement_author_ids
 from .registry import builder_sections
 
 if TYPE_CHECKING:
@@ -306,7 +307,7 @@ def publication_facts(procurement: Procurement) -> PublicationFacts:
 
 def _team_facts(procurement: Procurement) -> dict[str, Any]:
     approver_id = procurement.approver_id
-    authors = {procurement.created_by_id, procurement.lead_officer_id}
+    authors = procurement_author_ids(procurement)
     return {
         "lead_officer_assigned": procurement.lead_officer_id is not None,
         "approver_assigned": approver_id is not None,
@@ -499,6 +500,15 @@ def rule_question_deadline(
             )
         ]
     questions = london_date(facts.question_deadline)
+    if today is not None and questions <= today:
+        return [
+            RuleBreach(
+                name,
+                f"The question deadline, {_day(questions)}, has passed or is today: move it "
+                "to a later working day so suppliers can still ask questions.",
+                "question_deadline",
+            )
+        ]
     if facts.notice_date is not None and questions <= facts.notice_date:
         return [
             RuleBreach(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from core.models import Borough, OfficerMembership, OfficerRole, User
 
@@ -14,9 +14,15 @@ def procurement_list(*, user: User) -> QuerySet[Procurement]:
     """Every procurement, in any state, of the boroughs where ``user`` has a role; newest first."""
     if not getattr(user, "is_authenticated", False):
         return Procurement.objects.none()
-    boroughs = OfficerMembership.objects.filter(user=user).values("borough_id")
+    # Evaluators see only the procurements they are named on (can_view_procurement).
+    boroughs = (
+        OfficerMembership.objects.filter(user=user)
+        .exclude(role=OfficerRole.EVALUATOR)
+        .values("borough_id")
+    )
     return (
-        Procurement.objects.filter(borough_id__in=boroughs)
+        Procurement.objects.filter(Q(borough_id__in=boroughs) | Q(evaluators=user))
+        .distinct()
         .select_related("borough")
         .order_by("-created_at", "-pk")
     )

@@ -656,7 +656,7 @@ PHASE_PLAN_PAGE = outcomes(
     404,
     officer_a=200,
     approver_a=403,
-    evaluator_a=403,
+    evaluator_a=404,  # not named on it: evaluators are invited per procurement
     borough_admin_a=403,
     anonymous=LOGIN,
 )
@@ -706,12 +706,13 @@ def _builder_kwargs(personas, info: PatternInfo) -> dict[str, Any]:
     return {"pk": sample_builder_procurement(personas).pk}
 
 
-# A borough's draft: every person of the borough sees it; nobody else may know it exists.
+# A borough's procurement: its officers, approvers and administrators, and the evaluators
+# named on it, see it; nobody else may know it exists, whatever its state.
 BUILDER_VIEW_PAGE = outcomes(
     404,
     officer_a=200,
     approver_a=200,
-    evaluator_a=200,
+    evaluator_a=404,  # not named on it: evaluators are invited per procurement
     borough_admin_a=200,
     anonymous=LOGIN,
 )
@@ -720,7 +721,7 @@ BUILDER_SECTION_PAGE = outcomes(
     404,
     officer_a=200,
     approver_a=403,
-    evaluator_a=403,
+    evaluator_a=404,  # not named on it: evaluators are invited per procurement
     borough_admin_a=403,
     anonymous=LOGIN,
 )
@@ -776,7 +777,7 @@ LISTS_SECTION_PAGE = outcomes(
     404,
     officer_a=200,
     approver_a=403,
-    evaluator_a=403,
+    evaluator_a=404,  # not named on it: evaluators are invited per procurement
     borough_admin_a=403,
     anonymous=LOGIN,
 )
@@ -838,7 +839,7 @@ IP_AND_SELECTION_PAGE = outcomes(
     404,
     officer_a=200,
     approver_a=403,
-    evaluator_a=403,
+    evaluator_a=404,  # not named on it: evaluators are invited per procurement
     borough_admin_a=403,
     anonymous=LOGIN,
 )
@@ -909,7 +910,7 @@ ENTRIES += [
             404,
             approver_a=200,
             officer_a=403,
-            evaluator_a=403,
+            evaluator_a=404,  # not named on it: evaluators are invited per procurement
             borough_admin_a=403,
             anonymous=LOGIN,
         ),
@@ -922,7 +923,7 @@ ENTRIES += [
             404,
             officer_a=200,
             approver_a=403,
-            evaluator_a=403,
+            evaluator_a=404,  # not named on it: evaluators are invited per procurement
             borough_admin_a=403,
             anonymous=LOGIN,
         ),

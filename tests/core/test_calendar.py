@@ -227,3 +227,14 @@ def test_the_seed_command_reports_what_it_added():
     assert BankHoliday.objects.filter(date__year__in=[2031, 2032], region="NIR").exists()
     assert "Bank holidays 2031 to 2032:" in out.getvalue()
     assert " 0 added" not in out.getvalue()
+
+
+def test_christmas_day_and_good_friday_are_never_working_days_even_unseeded():
+    """PA 2023 s.123 names them itself: no table row is needed (2041 is not seeded)."""
+    from core.models import BankHoliday
+
+    assert not BankHoliday.objects.filter(date__year=2041).exists()
+    assert date(2041, 12, 25).weekday() < 5
+    assert not is_working_day(date(2041, 12, 25))
+    assert not is_working_day(date(2041, 4, 19))  # Good Friday 2041 (Easter Sunday 21 April)
+    assert is_working_day(date(2041, 4, 18))

@@ -250,6 +250,7 @@ def test_people_outside_the_borough_are_told_the_pages_do_not_exist(procurement,
 def test_borough_members_who_are_not_procurement_officers_may_not_change_requirements(
     procurement, personas, persona
 ):
+    procurement.evaluators.add(personas.evaluator_a)  # an evaluator on its team
     client = force_sign_in(Client(), getattr(personas, persona))
     add_url = reverse("procurements:minimum-requirement-add", kwargs={"pk": procurement.pk})
 

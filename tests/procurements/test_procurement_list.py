@@ -27,10 +27,24 @@ def test_officers_see_their_boroughs_procurements_in_every_state(personas, login
     submitted = _procurement(personas, title="Cooler schools")
     Procurement.objects.filter(pk=submitted.pk).update(status=ProcurementStatus.AWAITING_APPROVAL)
 
-    for persona in ("officer_a", "approver_a", "evaluator_a", "borough_admin_a"):
+    for persona in ("officer_a", "approver_a", "borough_admin_a"):
         html = login(getattr(personas, persona)).get(LIST).content.decode()
         assert draft.reference in html and "Falls at home" in html, persona
         assert submitted.reference in html and "Awaiting approval" in html, persona
+
+
+def test_an_evaluator_sees_only_the_procurements_they_are_named_on(personas, login):
+    named = _procurement(personas, title="Falls at home")
+    named.evaluators.add(personas.evaluator_a)
+    other = _procurement(personas, title="Cooler schools")
+    client = login(personas.evaluator_a)
+
+    html = client.get(LIST).content.decode()
+
+    assert named.reference in html
+    assert other.reference not in html
+    task_list = reverse("procurements:task-list", kwargs={"pk": other.pk})
+    assert client.get(task_list).status_code == 404
 
 
 def test_an_officer_of_another_borough_never_sees_borough_a_procurements(personas, login):

@@ -764,3 +764,20 @@ def test_a_section_giving_an_unknown_fact_is_a_programming_error(personas, monke
     )
     with pytest.raises(TypeError, match=r"rules-test.*phase_count"):
         publication_facts(procurement)
+
+
+def test_at_publication_a_question_deadline_that_has_passed_is_refused():
+    """Published late, with the participation period still long enough from today."""
+    late = facts(
+        notice_date=date(2027, 4, 1),
+        question_deadline=at_noon(date(2027, 4, 20)),
+        participation_deadline=at_noon(date(2027, 6, 15)),
+    )
+
+    found = {b.rule: b.message for b in publication_breaches(late, today=date(2027, 5, 3))}
+
+    assert found == {
+        "question_deadline": "The question deadline, 20 April 2027, has passed or is today: "
+        "move it to a later working day so suppliers can still ask questions."
+    }
+    assert publication_breaches(late, today=date(2027, 4, 19)) == []

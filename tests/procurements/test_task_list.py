@@ -92,6 +92,7 @@ def test_a_section_marked_in_progress_without_content_shows_in_progress(
 def test_borough_members_who_may_not_edit_see_the_list_without_links(
     personas, login, procurement, persona
 ):
+    procurement.evaluators.add(personas.evaluator_a)  # evaluators see only their own
     html = _page(login(getattr(personas, persona)), procurement)
 
     assert "The challenge" in html

@@ -395,7 +395,7 @@ def _unchanged(procurement):
         ("supplier_a_admin", 404),
         ("superuser", 404),
         ("approver_a", 403),
-        ("evaluator_a", 403),
+        ("evaluator_a", 404),  # not named on it: evaluators are invited per procurement
     ],
 )
 def test_nobody_else_can_post_to_the_plan(personas, procurement, login, persona, status):
