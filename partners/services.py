@@ -15,8 +15,12 @@ from django.db.models import Max
 from core.audit import audit_record
 from core.exceptions import ApplicationError
 from core.models import User
-from procurements.models import Procurement, SectionStatus
-from procurements.services.sections import procurement_for_update, procurement_section_mark
+from procurements.models import Procurement
+from procurements.services.sections import (
+    procurement_for_update,
+    procurement_section_mark,
+    procurement_section_reopen_if_broken,
+)
 
 from .models import (
     QUESTION_FIELDS,
@@ -39,10 +43,12 @@ def _question_values(data: dict[str, Any]) -> dict[str, Any]:
 
 def _reopen_if_incomplete(*, actor: User, procurement: Procurement) -> None:
     """A completed questionnaire that a change breaks is in progress again."""
-    if procurement.section_status.get(KEY) != SectionStatus.COMPLETED:
-        return
-    if selection_questionnaire_problems(procurement.selection_questions.all()):
-        procurement_section_mark(actor=actor, procurement=procurement, key=KEY, completed=False)
+    procurement_section_reopen_if_broken(
+        actor=actor,
+        procurement=procurement,
+        key=KEY,
+        problems=selection_questionnaire_problems(procurement.selection_questions.all()),
+    )
 
 
 def _audit(*, actor: User, action: str, question: SelectionQuestion, **data: Any) -> None:

@@ -23,7 +23,11 @@ from procurements.models import (
     Procurement,
 )
 from procurements.services.requirements import full_clean_or_refuse
-from procurements.services.sections import procurement_for_update, procurement_section_mark
+from procurements.services.sections import (
+    procurement_for_update,
+    procurement_section_mark,
+    procurement_section_reopen_if_broken,
+)
 
 SECTION_KEY = "award-criteria"
 NO_PRICE_CRITERION = "Add at least one price criterion"
@@ -51,6 +55,15 @@ def award_criteria_problems(criteria: list[AwardCriterion]) -> list[str]:
 
 def _weights(procurement: Procurement) -> list[int]:
     return list(procurement.award_criteria.values_list("weight", flat=True))
+
+
+def _reopen_if_broken(*, actor: User, procurement: Procurement) -> None:
+    procurement_section_reopen_if_broken(
+        actor=actor,
+        procurement=procurement,
+        key=SECTION_KEY,
+        problems=award_criteria_problems(list(procurement.award_criteria.all())),
+    )
 
 
 def _criterion_for_update(*, actor: User, criterion: AwardCriterion) -> AwardCriterion:
@@ -96,6 +109,7 @@ def procurement_criterion_add(
             "weights": _weights(procurement),
         },
     )
+    _reopen_if_broken(actor=actor, procurement=procurement)
     return criterion
 
 
@@ -130,6 +144,7 @@ def procurement_criterion_change(
             "weights": _weights(criterion.procurement),
         },
     )
+    _reopen_if_broken(actor=actor, procurement=criterion.procurement)
     return criterion
 
 
@@ -146,6 +161,7 @@ def procurement_criterion_remove(*, actor: User, criterion: AwardCriterion) -> N
         target=procurement,
         data={**data, "weights": _weights(procurement)},
     )
+    _reopen_if_broken(actor=actor, procurement=procurement)
 
 
 @transaction.atomic

@@ -15,7 +15,11 @@ from core.audit import audit_record
 from core.exceptions import ApplicationError
 from core.models import User
 from procurements.models import MinimumRequirement, Procurement
-from procurements.services.sections import procurement_for_update, procurement_section_mark
+from procurements.services.sections import (
+    procurement_for_update,
+    procurement_section_mark,
+    procurement_section_reopen_if_broken,
+)
 
 SECTION_KEY = "minimum-requirements"
 NO_REQUIREMENTS = (
@@ -92,6 +96,12 @@ def procurement_requirement_remove(*, actor: User, requirement: MinimumRequireme
         action="procurement.requirement_removed",
         target=procurement,
         data={"requirement": pk, "text": text},
+    )
+    procurement_section_reopen_if_broken(
+        actor=actor,
+        procurement=procurement,
+        key=SECTION_KEY,
+        problems=[] if procurement.minimum_requirements.exists() else [NO_REQUIREMENTS],
     )
 
 

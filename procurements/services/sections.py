@@ -50,3 +50,15 @@ def section_status(procurement: Procurement, key: str) -> str:
     if section.has_content(procurement) or key in procurement.section_status:
         return SectionStatus.IN_PROGRESS
     return SectionStatus.NOT_STARTED
+
+
+def procurement_section_reopen_if_broken(
+    *, actor: User, procurement: Procurement, key: str, problems: list[str]
+) -> None:
+    """A section marked completed that a later change leaves incomplete is in progress again.
+
+    Call it inside the change's transaction, after the change, with what the
+    section's completion check now finds.
+    """
+    if problems and procurement.section_status.get(key) == SectionStatus.COMPLETED:
+        procurement_section_mark(actor=actor, procurement=procurement, key=key, completed=False)
