@@ -4,7 +4,10 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+    # An empty DJANGO_SETTINGS_MODULE counts as unset: fall back to the embedded default.
+    os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or (
+        "portal.settings.dev"
+    )
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

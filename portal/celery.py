@@ -8,7 +8,10 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+# An empty DJANGO_SETTINGS_MODULE counts as unset: fall back to the embedded default.
+os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or (
+    "portal.settings.dev"
+)
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -2,6 +2,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+# An empty DJANGO_SETTINGS_MODULE counts as unset: fall back to the embedded default.
+os.environ["DJANGO_SETTINGS_MODULE"] = os.environ.get("DJANGO_SETTINGS_MODULE") or (
+    "portal.settings.dev"
+)
 
 application = get_wsgi_application()
