@@ -47,7 +47,7 @@ def _reopen_if_incomplete(*, actor: User, procurement: Procurement) -> None:
         actor=actor,
         procurement=procurement,
         key=KEY,
-        problems=selection_questionnaire_problems(procurement.selection_questions.all()),
+        problems=lambda: selection_questionnaire_problems(procurement.selection_questions.all()),
     )
 
 

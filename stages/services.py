@@ -18,8 +18,12 @@ from django.db.models import Max
 from core.audit import audit_record
 from core.exceptions import ApplicationError
 from core.models import User
-from procurements.models import Procurement, SectionStatus
-from procurements.services.sections import procurement_for_update, procurement_section_mark
+from procurements.models import Procurement
+from procurements.services.sections import (
+    procurement_for_update,
+    procurement_section_mark,
+    procurement_section_reopen_if_broken,
+)
 
 from .models import (
     GateCriterion,
@@ -51,12 +55,12 @@ def _next_order(queryset: models.QuerySet) -> int:
 
 def _keep_status_honest(*, actor: User, procurement: Procurement) -> None:
     """A plan marked complete that a change left with a gap goes back to "in progress"."""
-    if procurement.section_status.get(SECTION_KEY) != SectionStatus.COMPLETED:
-        return
-    if phase_plan_get(procurement=procurement).problems():
-        procurement_section_mark(
-            actor=actor, procurement=procurement, key=SECTION_KEY, completed=False
-        )
+    procurement_section_reopen_if_broken(
+        actor=actor,
+        procurement=procurement,
+        key=SECTION_KEY,
+        problems=lambda: phase_plan_get(procurement=procurement).problems(),
+    )
 
 
 def _record(*, actor: User, procurement: Procurement, action: str, data: dict[str, Any]) -> None:

@@ -651,8 +651,9 @@ def _phase_plan_kwargs(extra: str = ""):
     return kwargs
 
 
-# A borough's draft: its officers change it; its other people may know it exists.
-PHASE_PLAN_PAGE = outcomes(
+# A section of a borough's draft: its procurement officers change it; its approvers and
+# administrators may not; nobody else (nor an evaluator not named on it) may know it exists.
+DRAFT_SECTION_PAGE = outcomes(
     404,
     officer_a=200,
     approver_a=403,
@@ -663,20 +664,20 @@ PHASE_PLAN_PAGE = outcomes(
 PHASE_PLAN_POST_ONLY = outcomes(405, anonymous=LOGIN)
 
 ENTRIES += [
-    Entry("stages:phase-plan", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
-    Entry("stages:phase-add", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
-    Entry("stages:phase-detail", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
-    Entry("stages:phase-change", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
-    Entry("stages:phase-remove", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
-    Entry("stages:phase-item-add", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs("item")),
+    Entry("stages:phase-plan", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-add", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-detail", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-change", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-remove", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:phase-item-add", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs("item")),
     Entry(
         "stages:phase-item-remove",
         PHASE_PLAN_POST_ONLY,
         kwargs=_phase_plan_kwargs("item_pk"),
         why="Removing is a POST; tests/stages/test_phase_plan_pages.py checks who may.",
     ),
-    Entry("stages:purchase-terms", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
-    Entry("stages:performance-level-add", PHASE_PLAN_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:purchase-terms", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs()),
+    Entry("stages:performance-level-add", DRAFT_SECTION_PAGE, kwargs=_phase_plan_kwargs()),
     Entry(
         "stages:performance-level-remove",
         PHASE_PLAN_POST_ONLY,
@@ -716,15 +717,6 @@ BUILDER_VIEW_PAGE = outcomes(
     borough_admin_a=200,
     anonymous=LOGIN,
 )
-# A borough's draft section: its procurement officers change it.
-BUILDER_SECTION_PAGE = outcomes(
-    404,
-    officer_a=200,
-    approver_a=403,
-    evaluator_a=404,  # not named on it: evaluators are invited per procurement
-    borough_admin_a=403,
-    anonymous=LOGIN,
-)
 
 ENTRIES += [
     Entry("procurements:list", outcomes(403, officers=200, anonymous=LOGIN)),
@@ -735,10 +727,10 @@ ENTRIES += [
     ),
     Entry("procurements:task-list", BUILDER_VIEW_PAGE, kwargs=_builder_kwargs),
     Entry("procurements:check-answers", BUILDER_VIEW_PAGE, kwargs=_builder_kwargs),
-    Entry("procurements:challenge", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
-    Entry("procurements:market-gap", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
-    Entry("procurements:timetable", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
-    Entry("procurements:team", BUILDER_SECTION_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:challenge", DRAFT_SECTION_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:market-gap", DRAFT_SECTION_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:timetable", DRAFT_SECTION_PAGE, kwargs=_builder_kwargs),
+    Entry("procurements:team", DRAFT_SECTION_PAGE, kwargs=_builder_kwargs),
 ]
 
 # --- minimum requirements and award criteria (procurements) -------------------------------
@@ -771,19 +763,8 @@ def _lists_kwargs(personas, info: PatternInfo) -> dict[str, Any]:
     return values
 
 
-# A borough's draft: its procurement officers change it; its other people may not; nobody
-# else may know it exists.
-LISTS_SECTION_PAGE = outcomes(
-    404,
-    officer_a=200,
-    approver_a=403,
-    evaluator_a=404,  # not named on it: evaluators are invited per procurement
-    borough_admin_a=403,
-    anonymous=LOGIN,
-)
-
 ENTRIES += [
-    Entry(f"procurements:{name}", LISTS_SECTION_PAGE, kwargs=_lists_kwargs)
+    Entry(f"procurements:{name}", DRAFT_SECTION_PAGE, kwargs=_lists_kwargs)
     for name in (
         "minimum-requirements",
         "minimum-requirement-add",
@@ -833,25 +814,14 @@ def _selection_kwargs(personas, info: PatternInfo) -> dict[str, Any]:
     return values
 
 
-# A borough's draft section: its procurement officers change it; its other people may
-# not; nobody else may know it exists.
-IP_AND_SELECTION_PAGE = outcomes(
-    404,
-    officer_a=200,
-    approver_a=403,
-    evaluator_a=404,  # not named on it: evaluators are invited per procurement
-    borough_admin_a=403,
-    anonymous=LOGIN,
-)
-
 ENTRIES += [
     Entry(
         "ip_rights:ip-terms",
-        IP_AND_SELECTION_PAGE,
+        DRAFT_SECTION_PAGE,
         kwargs=lambda personas, info: {"pk": sample_ip_terms(personas).procurement_id},
     ),
     *[
-        Entry(f"partners:{name}", IP_AND_SELECTION_PAGE, kwargs=_selection_kwargs)
+        Entry(f"partners:{name}", DRAFT_SECTION_PAGE, kwargs=_selection_kwargs)
         for name in (
             "selection-questionnaire",
             "selection-question-add",

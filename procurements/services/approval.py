@@ -120,6 +120,38 @@ def _review_refusal(actor: User, procurement: Procurement) -> ApplicationError:
     )
 
 
+def _decide(
+    *, actor: User, procurement: Procurement, decision: str, comments: str
+) -> ApprovalReview:
+    """Record an approver's decision, make its transition, audit it and tell the lead officer.
+
+    The callers have locked the procurement and checked the approver may decide.
+    """
+    review = ApprovalReview(
+        procurement=procurement, decision=decision, comments=comments.strip(), reviewer=actor
+    )
+    review.full_clean()
+    review.save()
+    if decision == ReviewDecision.APPROVED:
+        procurement.approve()
+    else:
+        procurement.return_to_draft()
+    _save(procurement, "status")
+    audit_record(
+        actor=actor,
+        action=f"procurement.{decision}",
+        target=procurement,
+        data={
+            "from": ProcurementStatus.AWAITING_APPROVAL,
+            "to": procurement.status,
+            "review_id": review.pk,
+            "comments": review.comments,
+        },
+    )
+    _email_after_commit(procurement, decision, to=procurement.lead_officer, review=review)
+    return review
+
+
 @transaction.atomic
 def procurement_approve(
     *, actor: User, procurement: Procurement, comments: str = ""
@@ -129,29 +161,9 @@ def procurement_approve(
     if not can_review_procurement(actor, procurement):
         raise _review_refusal(actor, procurement)
     _refuse_if_rules_broken(procurement, doing="approved")
-    review = ApprovalReview(
-        procurement=procurement,
-        decision=ReviewDecision.APPROVED,
-        comments=comments.strip(),
-        reviewer=actor,
+    return _decide(
+        actor=actor, procurement=procurement, decision=ReviewDecision.APPROVED, comments=comments
     )
-    review.full_clean()
-    review.save()
-    procurement.approve()
-    _save(procurement, "status")
-    audit_record(
-        actor=actor,
-        action="procurement.approved",
-        target=procurement,
-        data={
-            "from": ProcurementStatus.AWAITING_APPROVAL,
-            "to": procurement.status,
-            "review_id": review.pk,
-            "comments": review.comments,
-        },
-    )
-    _email_after_commit(procurement, "approved", to=procurement.lead_officer, review=review)
-    return review
 
 
 @transaction.atomic
@@ -162,29 +174,9 @@ def procurement_return(*, actor: User, procurement: Procurement, comments: str) 
         raise _review_refusal(actor, procurement)
     if not (comments or "").strip():
         raise ApplicationError(COMMENTS_REQUIRED)
-    review = ApprovalReview(
-        procurement=procurement,
-        decision=ReviewDecision.RETURNED,
-        comments=comments.strip(),
-        reviewer=actor,
+    return _decide(
+        actor=actor, procurement=procurement, decision=ReviewDecision.RETURNED, comments=comments
     )
-    review.full_clean()
-    review.save()
-    procurement.return_to_draft()
-    _save(procurement, "status")
-    audit_record(
-        actor=actor,
-        action="procurement.returned",
-        target=procurement,
-        data={
-            "from": ProcurementStatus.AWAITING_APPROVAL,
-            "to": procurement.status,
-            "review_id": review.pk,
-            "comments": review.comments,
-        },
-    )
-    _email_after_commit(procurement, "returned", to=procurement.lead_officer, review=review)
-    return review
 
 
 @transaction.atomic

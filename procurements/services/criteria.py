@@ -62,7 +62,7 @@ def _reopen_if_broken(*, actor: User, procurement: Procurement) -> None:
         actor=actor,
         procurement=procurement,
         key=SECTION_KEY,
-        problems=award_criteria_problems(list(procurement.award_criteria.all())),
+        problems=lambda: award_criteria_problems(list(procurement.award_criteria.all())),
     )
 
 

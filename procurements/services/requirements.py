@@ -101,7 +101,7 @@ def procurement_requirement_remove(*, actor: User, requirement: MinimumRequireme
         actor=actor,
         procurement=procurement,
         key=SECTION_KEY,
-        problems=[] if procurement.minimum_requirements.exists() else [NO_REQUIREMENTS],
+        problems=lambda: [] if procurement.minimum_requirements.exists() else [NO_REQUIREMENTS],
     )
 
 

@@ -1,5 +1,7 @@
 """Saving a builder section's "Have you completed this section?" answer."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from core.audit import audit_record
@@ -53,12 +55,12 @@ def section_status(procurement: Procurement, key: str) -> str:
 
 
 def procurement_section_reopen_if_broken(
-    *, actor: User, procurement: Procurement, key: str, problems: list[str]
+    *, actor: User, procurement: Procurement, key: str, problems: Callable[[], list[str]]
 ) -> None:
     """A section marked completed that a later change leaves incomplete is in progress again.
 
-    Call it inside the change's transaction, after the change, with what the
-    section's completion check now finds.
+    Call it inside the change's transaction, after the change; ``problems``
+    (the section's completion check) runs only for a section marked completed.
     """
-    if problems and procurement.section_status.get(key) == SectionStatus.COMPLETED:
+    if procurement.section_status.get(key) == SectionStatus.COMPLETED and problems():
         procurement_section_mark(actor=actor, procurement=procurement, key=key, completed=False)
