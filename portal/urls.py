@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/login/", admin_sign_in),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("opportunities/", include("procurements.urls_public")),
     path("procurements/", include("procurements.urls")),
     path("procurements/", include("stages.urls")),
     path("procurements/", include("ip_rights.urls")),

@@ -175,6 +175,8 @@ class Procurement(FSMModelMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -216,8 +218,9 @@ class Procurement(FSMModelMixin, models.Model):
         self.published_at = timezone.now()
 
     @transition(status, source=list(CANCELLABLE), target=ProcurementStatus.CANCELLED)
-    def cancel(self) -> None:
-        pass
+    def cancel(self, *, reason: str) -> None:
+        self.cancelled_at = timezone.now()
+        self.cancellation_reason = reason
 
 
 class MinimumRequirement(models.Model):
@@ -297,3 +300,220 @@ class ApprovalReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {self.reviewer}"
+
+
+# --- publication: what was announced, the notices, amendments ----------------------------------
+
+
+class PublicationVersion(models.Model):
+    """A frozen, numbered copy of everything announced: version 1 at publication, then one
+    per amendment. The ITT of a version is rendered from its ``content`` alone."""
+
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    content = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["procurement", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "number"], name="procurements_one_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procurement.reference} version {self.number}"
+
+
+class NoticeKind(models.TextChoices):
+    UK2 = "uk2", "UK2 preliminary market engagement notice"
+    UK4 = "uk4", "UK4 tender notice"
+    PCR_CONTRACT_NOTICE = "pcr_contract", "Contract notice (PCR 2015 regulation 49)"
+    UK12 = "uk12", "UK12 procurement termination notice"
+
+
+class Notice(models.Model):
+    """A notice the portal composed for a procurement, as published (its content is frozen)."""
+
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=16, choices=NoticeKind.choices)
+    version = models.ForeignKey(
+        PublicationVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    )
+    content = models.JSONField(default=dict)
+    published_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["procurement", "published_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.procurement.reference}"
+
+
+class Amendment(models.Model):
+    """A change to the published documents, with its reason; it creates a new version.
+
+    Minimum requirements and award criteria are never amended (PCR reg. 31(6); PA 2023
+    s.31 on modifying a procurement)."""
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.PROTECT, related_name="amendments"
+    )
+    number = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    changes = models.JSONField(default=list, help_text="[{field, label, before, after}]")
+    version = models.OneToOneField(
+        PublicationVersion, on_delete=models.PROTECT, related_name="amendment"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["procurement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "number"], name="procurements_one_amendment_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment {self.number} to {self.procurement.reference}"
+
+
+# --- market engagement and interest -----------------------------------------------------------
+
+
+class MarketEngagement(models.Model):
+    """The borough's preliminary market engagement before the call (PA 2023 s.16; UK2)."""
+
+    procurement = models.OneToOneField(
+        Procurement, on_delete=models.PROTECT, related_name="market_engagement"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="What the borough wants to learn from the market.")
+    contact_email = models.EmailField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class EngagementEvent(models.Model):
+    """A market engagement event: a date and a place or an online link."""
+
+    engagement = models.ForeignKey(
+        MarketEngagement, on_delete=models.CASCADE, related_name="events"
+    )
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    place = models.CharField(max_length=300, blank=True)
+    online_url = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["engagement", "starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InterestRegistration(models.Model):
+    """A supplier organisation follows a procurement: it is told of publication, answers and
+    amendments."""
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.PROTECT, related_name="interests"
+    )
+    organisation = models.ForeignKey(
+        "core.SupplierOrganisation", on_delete=models.PROTECT, related_name="interests"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["procurement", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "organisation"], name="procurements_one_interest_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} follows {self.procurement.reference}"
+
+
+# --- clarification questions ------------------------------------------------------------------
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an answer"
+    PUBLISHED = "published", "Answer published to everyone"
+    ANSWERED_PRIVATELY = "answered_privately", "Answered to the asker only"
+
+
+class ClarificationQuestion(FSMModelMixin, models.Model):
+    """A supplier's question about a published procurement, and the borough's answer."""
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.PROTECT, related_name="questions"
+    )
+    organisation = models.ForeignKey(
+        "core.SupplierOrganisation", on_delete=models.PROTECT, related_name="questions"
+    )
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    asked_at = models.DateTimeField(default=timezone.now, editable=False)
+    status = FSMField(
+        max_length=20, choices=QuestionStatus.choices, default=QuestionStatus.OPEN, protected=True
+    )
+    # As published: the officer may edit the question to remove who asked.
+    public_text = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+    private_reason = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["procurement", "asked_at", "pk"]
+        indexes = [models.Index(fields=["procurement", "status", "answered_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @transition(status, source=QuestionStatus.OPEN, target=QuestionStatus.PUBLISHED)
+    def publish_answer(self, *, public_text: str, answer: str, by) -> None:
+        self.public_text = public_text
+        self.answer = answer
+        self.answered_by = by
+        self.answered_at = timezone.now()
+
+    @transition(status, source=QuestionStatus.OPEN, target=QuestionStatus.ANSWERED_PRIVATELY)
+    def answer_privately(self, *, answer: str, reason: str, by) -> None:
+        self.answer = answer
+        self.private_reason = reason
+        self.answered_by = by
+        self.answered_at = timezone.now()

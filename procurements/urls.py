@@ -76,3 +76,14 @@ urlpatterns += [
     path("<int:pk>/publish/", approval.publish, name="publish"),
     path("<int:pk>/reopen/", approval.reopen, name="reopen"),
 ]
+
+# Publication (versions, notices, the ITT), clarification questions, amendments and
+# cancellation, and market engagement: each in its own module.
+from . import urls_amendments, urls_engagement, urls_publication, urls_questions  # noqa: E402
+
+urlpatterns += [
+    *urls_publication.urlpatterns,
+    *urls_questions.urlpatterns,
+    *urls_amendments.urlpatterns,
+    *urls_engagement.urlpatterns,
+]

@@ -904,3 +904,16 @@ ENTRIES += [
 # Procurements' admin pages are read-only, for superusers.
 ADMIN_SAMPLES["procurements.procurement"] = sample_builder_procurement
 ADMIN_MODEL_OUTCOMES["procurements.procurement"] = {"superuser": {"add": 403, "delete": 403}}
+
+# --- publication and the public side: entries kept in their own modules --------------------
+# Each module imports what it needs from this one (defined above) and exposes ENTRIES,
+# and may add to ADMIN_SAMPLES / ADMIN_MODEL_OUTCOMES.
+import importlib  # noqa: E402
+
+for _module in (
+    "tests.matrix.publication",
+    "tests.matrix.public",
+    "tests.matrix.questions_engagement",
+    "tests.matrix.amendments",
+):
+    ENTRIES += importlib.import_module(_module).ENTRIES

@@ -1,0 +1,3 @@
+"""urls_amendments"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""urls_engagement"""
+
+urlpatterns: list = []

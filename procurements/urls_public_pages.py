@@ -1,0 +1,3 @@
+"""urls_public_pages"""
+
+urlpatterns: list = []

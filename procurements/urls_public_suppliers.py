@@ -1,0 +1,3 @@
+"""urls_public_suppliers"""
+
+urlpatterns: list = []

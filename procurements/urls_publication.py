@@ -1,0 +1,3 @@
+"""urls_publication"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""urls_questions"""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Permission-matrix entries: amendments."""
+
+ENTRIES: list = []

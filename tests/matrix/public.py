@@ -1,0 +1,3 @@
+"""Permission-matrix entries: public."""
+
+ENTRIES: list = []

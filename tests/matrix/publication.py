@@ -1,0 +1,3 @@
+"""Permission-matrix entries: publication."""
+
+ENTRIES: list = []

@@ -1,0 +1,3 @@
+"""Permission-matrix entries: questions_engagement."""
+
+ENTRIES: list = []
