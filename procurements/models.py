@@ -441,9 +441,7 @@ class InterestRegistration(models.Model):
     """A supplier organisation follows a procurement: it is told of publication, answers and
     amendments."""
 
-    procurement = models.ForeignKey(
-        Procurement, on_delete=models.PROTECT, related_name="interests"
-    )
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="interests")
     organisation = models.ForeignKey(
         "core.SupplierOrganisation", on_delete=models.PROTECT, related_name="interests"
     )
@@ -476,13 +474,13 @@ class QuestionStatus(models.TextChoices):
 class ClarificationQuestion(FSMModelMixin, models.Model):
     """A supplier's question about a published procurement, and the borough's answer."""
 
-    procurement = models.ForeignKey(
-        Procurement, on_delete=models.PROTECT, related_name="questions"
-    )
+    procurement = models.ForeignKey(Procurement, on_delete=models.PROTECT, related_name="questions")
     organisation = models.ForeignKey(
         "core.SupplierOrganisation", on_delete=models.PROTECT, related_name="questions"
     )
-    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     text = models.TextField()
     asked_at = models.DateTimeField(default=timezone.now, editable=False)
     status = FSMField(

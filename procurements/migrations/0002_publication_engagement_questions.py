@@ -8,142 +8,366 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0005_invitation_sent_at'),
-        ('procurements', '0001_initial'),
+        ("core", "0005_invitation_sent_at"),
+        ("procurements", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='procurement',
-            name='cancellation_reason',
+            model_name="procurement",
+            name="cancellation_reason",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='procurement',
-            name='cancelled_at',
+            model_name="procurement",
+            name="cancelled_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='MarketEngagement',
+            name="MarketEngagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(help_text='What the borough wants to learn from the market.')),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('procurement', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='market_engagement', to='procurements.procurement')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "summary",
+                    models.TextField(help_text="What the borough wants to learn from the market."),
+                ),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "procurement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="market_engagement",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='EngagementEvent',
+            name="EngagementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('starts_at', models.DateTimeField()),
-                ('ends_at', models.DateTimeField(blank=True, null=True)),
-                ('place', models.CharField(blank=True, max_length=300)),
-                ('online_url', models.URLField(blank=True)),
-                ('description', models.TextField(blank=True)),
-                ('engagement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='procurements.marketengagement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("starts_at", models.DateTimeField()),
+                ("ends_at", models.DateTimeField(blank=True, null=True)),
+                ("place", models.CharField(blank=True, max_length=300)),
+                ("online_url", models.URLField(blank=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "engagement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="procurements.marketengagement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['engagement', 'starts_at', 'pk'],
+                "ordering": ["engagement", "starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PublicationVersion',
+            name="PublicationVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('content', models.JSONField(default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='procurements.procurement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("content", models.JSONField(default=dict)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="procurements.procurement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', '-number'],
+                "ordering": ["procurement", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('uk2', 'UK2 preliminary market engagement notice'), ('uk4', 'UK4 tender notice'), ('pcr_contract', 'Contract notice (PCR 2015 regulation 49)'), ('uk12', 'UK12 procurement termination notice')], max_length=16)),
-                ('content', models.JSONField(default=dict)),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='procurements.procurement')),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='procurements.publicationversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("uk2", "UK2 preliminary market engagement notice"),
+                            ("uk4", "UK4 tender notice"),
+                            ("pcr_contract", "Contract notice (PCR 2015 regulation 49)"),
+                            ("uk12", "UK12 procurement termination notice"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("content", models.JSONField(default=dict)),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="procurements.publicationversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', 'published_at', 'pk'],
+                "ordering": ["procurement", "published_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Amendment',
+            name="Amendment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('reason', models.TextField()),
-                ('changes', models.JSONField(default=list, help_text='[{field, label, before, after}]')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='amendments', to='procurements.procurement')),
-                ('version', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='amendment', to='procurements.publicationversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("reason", models.TextField()),
+                (
+                    "changes",
+                    models.JSONField(default=list, help_text="[{field, label, before, after}]"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="amendments",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="amendment",
+                        to="procurements.publicationversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', 'number'],
+                "ordering": ["procurement", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ClarificationQuestion',
+            name="ClarificationQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('asked_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('status', django_fsm.FSMField(choices=[('open', 'Waiting for an answer'), ('published', 'Answer published to everyone'), ('answered_privately', 'Answered to the asker only')], default='open', max_length=20, protected=True)),
-                ('public_text', models.TextField(blank=True)),
-                ('answer', models.TextField(blank=True)),
-                ('private_reason', models.TextField(blank=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='core.supplierorganisation')),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='procurements.procurement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "asked_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("open", "Waiting for an answer"),
+                            ("published", "Answer published to everyone"),
+                            ("answered_privately", "Answered to the asker only"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        protected=True,
+                    ),
+                ),
+                ("public_text", models.TextField(blank=True)),
+                ("answer", models.TextField(blank=True)),
+                ("private_reason", models.TextField(blank=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="core.supplierorganisation",
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="procurements.procurement",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', 'asked_at', 'pk'],
-                'indexes': [models.Index(fields=['procurement', 'status', 'answered_at'], name='procurement_procure_7be8d2_idx')],
+                "ordering": ["procurement", "asked_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["procurement", "status", "answered_at"],
+                        name="procurement_procure_7be8d2_idx",
+                    )
+                ],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='InterestRegistration',
+            name="InterestRegistration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interests', to='core.supplierorganisation')),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='interests', to='procurements.procurement')),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interests",
+                        to="core.supplierorganisation",
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="interests",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', 'created_at'],
-                'constraints': [models.UniqueConstraint(fields=('procurement', 'organisation'), name='procurements_one_interest_per_org')],
+                "ordering": ["procurement", "created_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("procurement", "organisation"),
+                        name="procurements_one_interest_per_org",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='publicationversion',
-            constraint=models.UniqueConstraint(fields=('procurement', 'number'), name='procurements_one_version_number'),
+            model_name="publicationversion",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "number"), name="procurements_one_version_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='amendment',
-            constraint=models.UniqueConstraint(fields=('procurement', 'number'), name='procurements_one_amendment_number'),
+            model_name="amendment",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "number"), name="procurements_one_amendment_number"
+            ),
         ),
     ]
