@@ -6,7 +6,17 @@ lock the row and audit every change; the admin never bypasses them.
 
 from django.contrib import admin
 
-from .models import ApprovalReview, AwardCriterion, MinimumRequirement, Procurement
+from .models import (
+    Amendment,
+    ApprovalReview,
+    AwardCriterion,
+    ClarificationQuestion,
+    InterestRegistration,
+    MinimumRequirement,
+    Notice,
+    Procurement,
+    PublicationVersion,
+)
 
 
 class ReadOnlyForSuperusers:
@@ -42,6 +52,30 @@ class ApprovalReviewInline(ReadOnlyInline):
     model = ApprovalReview
 
 
+class PublicationVersionInline(ReadOnlyInline):
+    model = PublicationVersion
+    exclude = ["content"]  # the ITT of each version shows it; the admin lists the versions
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "content"]
+
+
+class NoticeInline(ReadOnlyInline):
+    model = Notice
+
+
+class AmendmentInline(ReadOnlyInline):
+    model = Amendment
+
+
+class ClarificationQuestionInline(ReadOnlyInline):
+    model = ClarificationQuestion
+
+
+class InterestRegistrationInline(ReadOnlyInline):
+    model = InterestRegistration
+
+
 @admin.register(Procurement)
 class ProcurementAdmin(ReadOnlyForSuperusers, admin.ModelAdmin):
     list_display = [
@@ -56,7 +90,16 @@ class ProcurementAdmin(ReadOnlyForSuperusers, admin.ModelAdmin):
     list_select_related = ["borough"]
     search_fields = ["reference", "title"]
     date_hierarchy = "created_at"
-    inlines = [MinimumRequirementInline, AwardCriterionInline, ApprovalReviewInline]
+    inlines = [
+        MinimumRequirementInline,
+        AwardCriterionInline,
+        ApprovalReviewInline,
+        PublicationVersionInline,
+        NoticeInline,
+        AmendmentInline,
+        ClarificationQuestionInline,
+        InterestRegistrationInline,
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Procurement._meta.fields] + ["evaluators"]
