@@ -43,6 +43,32 @@ def ip_terms_summary(procurement: Procurement) -> list[tuple[str, Any]]:
     ]
 
 
+# RULES.md point 6 (PCR 2015 reg. 31(6)): fixed, whatever the borough adds.
+CONFIDENTIALITY_RULE = (
+    "A partner's proposed solution and other confidential information are never revealed to "
+    "other participants without that partner's consent for that specific information."
+)
+
+
+def ip_terms_announce(procurement: Procurement) -> dict[str, Any]:
+    """The IP terms in full, defined before tendering (RULES.md point 12)."""
+    terms = ip_terms_for(procurement) or IPTerms(procurement=procurement)
+    return {
+        "foreground_owner": terms.get_foreground_owner_display(),
+        "licence_scope": terms.licence_scope,
+        "licence_term": terms.licence_term,
+        "licence_sublicensable": _yes_no(terms.licence_sublicensable),
+        "benefit_share": terms.get_benefit_share_display(),
+        "benefit_percentage": ""
+        if terms.benefit_percentage is None
+        else f"{terms.benefit_percentage.normalize():f}%",
+        "benefit_trigger": terms.benefit_trigger,
+        "background_ip_rules": terms.background_ip_rules,
+        "confidentiality_rule": CONFIDENTIALITY_RULE,
+        "confidentiality_note": terms.confidentiality_note,
+    }
+
+
 def ip_terms_facts(procurement: Procurement) -> dict[str, Any]:
     terms = ip_terms_for(procurement)
     return {"ip_terms_complete": terms is not None and terms.is_complete}
@@ -59,5 +85,7 @@ SECTION = register_builder_section(
         facts=ip_terms_facts,
         group="Plan the partnership",
         prefetch=("ip_terms",),
+        announce=ip_terms_announce,
+        itt_template="ip_rights/itt/ip_terms.html",
     )
 )

@@ -39,6 +39,31 @@ def selection_questionnaire_facts(procurement: Procurement) -> dict[str, Any]:
     }
 
 
+def selection_questionnaire_announce(procurement: Procurement) -> dict[str, Any]:
+    """The questions as the ITT announces them: selection is on capacity in research and
+    development and in developing and implementing innovative solutions (PCR 2015
+    reg. 31(6))."""
+    questions = selection_questions(procurement)
+    scored = [question for question in questions if question.is_scored]
+    return {
+        "questions": [
+            {
+                "number": number,
+                "kind": question.get_kind_display(),
+                "scored": question.is_scored,
+                "topic": question.get_topic_display(),
+                "text": question.text,
+                "guidance": question.guidance,
+                "weight": f"{question.weight}%" if question.is_scored else "",
+            }
+            for number, question in enumerate(questions, start=1)
+        ],
+        "pass_fail_count": len(questions) - len(scored),
+        "scored_count": len(scored),
+        "scored_total": f"{sum(question.weight or 0 for question in scored)}%",
+    }
+
+
 SECTION = register_builder_section(
     BuilderSection(
         key=KEY,
@@ -50,5 +75,7 @@ SECTION = register_builder_section(
         facts=selection_questionnaire_facts,
         group="Set the requirements and how tenders are judged",
         prefetch=("selection_questions",),
+        announce=selection_questionnaire_announce,
+        itt_template="partners/itt/selection_questionnaire.html",
     )
 )

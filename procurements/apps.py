@@ -6,5 +6,6 @@ class ProcurementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # This app's own builder sections; the apps above register theirs.
-        from . import sections, sections_lists  # noqa: F401
+        # This app's own builder sections (the apps above register theirs) and the
+        # ITT document kind, which core renders.
+        from . import documents, sections, sections_lists  # noqa: F401

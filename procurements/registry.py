@@ -26,6 +26,11 @@ class BuilderSection:
     - ``summary(procurement)``: (label, value) rows for check your answers.
     - ``facts(procurement)``: keyword values for ``procurements.rules.PublicationFacts``.
     - ``prefetch``: related names to prefetch when many sections are shown at once.
+    - ``announce(procurement)``: what the section announces in the invitation to tender, as
+      plain JSON (text, numbers, lists and dicts: dates and amounts already written out), or
+      None for a section that is not announced (the team). Frozen in each publication version.
+    - ``itt_template``: the template fragment the ITT renders that content with (as
+      ``content``); its headings start at ``<h3>`` (the ITT gives the section its ``<h2>``).
     """
 
     key: str
@@ -37,6 +42,8 @@ class BuilderSection:
     facts: Callable[[Procurement], dict[str, Any]] = lambda procurement: {}
     group: str = "Describe the procurement"
     prefetch: tuple[str, ...] = field(default_factory=tuple)
+    announce: Callable[[Procurement], dict[str, Any]] | None = None
+    itt_template: str = ""
 
 
 _SECTIONS: dict[str, BuilderSection] = {}

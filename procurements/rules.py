@@ -101,6 +101,10 @@ class RegimeRules:
     market_engagement_notice: str
     to_confirm: tuple[str, ...] = ()
     calendar_regions: frozenset[str] = ALL_UK
+    # Time that must remain before the participation deadline after an amendment, counted
+    # from the day the amendment is made with ``day_count``; 0 means no minimum.
+    amendment_min_days_before_deadline: int = 0
+    amendment_source: str = ""
 
     def participation_period_last_day(self, notice_date: date) -> date:
         """The last day of the minimum participation period starting on ``notice_date``."""
@@ -114,6 +118,20 @@ class RegimeRules:
     def earliest_participation_deadline(self, notice_date: date) -> date:
         """The first day a participation deadline may fall on, for a notice on ``notice_date``."""
         day = self.participation_period_last_day(notice_date)
+        if self.deadlines_on_working_days:
+            day = working_day_on_or_after(day, regions=self.calendar_regions)
+        return day
+
+    def earliest_deadline_after_amendment(self, amended_on: date) -> date:
+        """The first day the participation deadline may fall on after an amendment made on
+        ``amended_on``: ``amendment_min_days_before_deadline`` days counted as ``day_count``
+        says, moved to a working day when deadlines must fall on one."""
+        day = period_last_day(
+            amended_on,
+            self.amendment_min_days_before_deadline,
+            self.day_count,
+            regions=self.calendar_regions,
+        )
         if self.deadlines_on_working_days:
             day = working_day_on_or_after(day, regions=self.calendar_regions)
         return day
@@ -151,7 +169,14 @@ PA2023_RULES = RegimeRules(
     standstill_source="PA 2023 s.51: 8 working days beginning with the contract award notice",
     tender_notice="UK4 tender notice",
     market_engagement_notice="UK2 preliminary market engagement notice",
-    to_confirm=("min_participation_days",),
+    to_confirm=("min_participation_days", "amendment_min_days_before_deadline"),
+    amendment_min_days_before_deadline=6,
+    amendment_source=(
+        "PA 2023 s.31 (modifying a procurement: the authority considers whether time limits "
+        "must be revised) and s.54(4) and (5) (time limits reasonable for what is changed). "
+        "The Act gives no figure: the portal keeps the 6 days of PCR 2015 reg. 47(3)(a) as "
+        "equivalent practice (check)"
+    ),
 )
 
 PCR2015_RULES = RegimeRules(
@@ -180,6 +205,12 @@ PCR2015_RULES = RegimeRules(
     standstill_source="PCR 2015 reg. 87(2): 10 days when the award decision is sent electronically",
     tender_notice="contract notice",
     market_engagement_notice="prior information notice",
+    amendment_min_days_before_deadline=6,
+    amendment_source=(
+        "PCR 2015 reg. 47(3): time limits are extended where significant changes are made to "
+        "the procurement documents, and where additional information is not supplied at the "
+        "latest 6 days before the time limit (reg. 47(3)(a), with reg. 53(2))"
+    ),
 )
 
 REGIMES: dict[str, RegimeRules] = {rules.key: rules for rules in (PA2023_RULES, PCR2015_RULES)}
@@ -950,4 +981,41 @@ def publication_breaches(
         if breach.section
         else dataclasses.replace(breach, section=facts.sources.get(breach.field, ""))
         for breach in breaches
+    ]
+
+
+# --- amendments after publication --------------------------------------------------------------
+
+
+def amendment_deadline_breaches(
+    *, regime_key: str, amended_on: date, participation_deadline: datetime | None
+) -> list[RuleBreach]:
+    """An amendment leaves at least the regime's minimum time before the participation deadline.
+
+    PCR 2015 reg. 47(3): where significant changes are made to the procurement
+    documents, or additional information is given less than 6 days before the
+    time limit (reg. 47(3)(a), reg. 53(2)), the time limit is extended. PA 2023
+    s.31 and s.54(4)/(5) ask for reasonable time limits after a modification
+    (the figure is marked "(check)" in ``PA2023_RULES``). An amendment made on
+    ``amended_on`` (a London date) therefore needs the participation deadline,
+    as amended, on or after ``RegimeRules.earliest_deadline_after_amendment``.
+    """
+    regime = REGIMES[regime_key]
+    if participation_deadline is None or regime.amendment_min_days_before_deadline < 1:
+        return []
+    earliest = regime.earliest_deadline_after_amendment(amended_on)
+    deadline = london_date(participation_deadline)
+    if deadline >= earliest:
+        return []
+    days = regime.amendment_min_days_before_deadline
+    counted = "working days" if regime.day_count is DayCount.WORKING_DAYS else "days"
+    return [
+        RuleBreach(
+            "amendment_deadline",
+            f"The participation deadline, {_day(deadline)}, leaves less than {days} {counted} "
+            f"after this amendment. Under the {regime.title} suppliers must have at least "
+            f"{days} {counted} after an amendment: move the participation deadline to "
+            f"{_day(earliest)} or later.",
+            "participation_deadline",
+        )
     ]

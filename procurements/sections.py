@@ -9,6 +9,7 @@ selection questionnaire by the apps that own them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -51,6 +52,14 @@ def _number(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def pounds_text(amount: Decimal | None) -> str:
+    """£1,200,000.00; empty when not given."""
+    return "" if amount is None else f"£{amount:,.2f}"
+
+
+ITT_FRAGMENTS = "procurements/itt"
+
+
 # --- the challenge -------------------------------------------------------------------------
 
 
@@ -78,6 +87,17 @@ def _challenge_summary(procurement: Procurement) -> list[tuple[str, Any]]:
     ]
 
 
+def _challenge_announce(procurement: Procurement) -> dict[str, Any]:
+    return {
+        "problem": procurement.problem,
+        "outcomes": procurement.outcomes,
+        "outcome_measures": procurement.outcome_measures,
+        "users_affected": procurement.users_affected,
+        "sector": procurement.get_sector_display() if procurement.sector else "",
+        "cpv_codes": [str(code) for code in procurement.cpv_codes],
+    }
+
+
 # --- the market gap ------------------------------------------------------------------------
 
 
@@ -90,6 +110,13 @@ def _market_gap_summary(procurement: Procurement) -> list[tuple[str, Any]]:
         ("Why nothing on the market meets the need", procurement.market_gap),
         ("Evidence of market engagement", procurement.market_engagement_evidence),
     ]
+
+
+def _market_gap_announce(procurement: Procurement) -> dict[str, Any]:
+    return {
+        "market_gap": procurement.market_gap,
+        "market_engagement_evidence": procurement.market_engagement_evidence,
+    }
 
 
 def _market_gap_facts(procurement: Procurement) -> dict[str, Any]:
@@ -129,6 +156,20 @@ def _timetable_summary(procurement: Procurement) -> list[tuple[str, Any]]:
         ("Maximum number of partners", _number(procurement.max_partners)),
         ("Number of suppliers to invite to tender", _number(procurement.number_to_invite)),
     ]
+
+
+def _timetable_announce(procurement: Procurement) -> dict[str, Any]:
+    """The regime and every date of the call, as UK time text (Europe/London)."""
+    return {
+        "regime": procurement.regime,
+        "regime_label": procurement.get_regime_display(),
+        "notice_date": uk_date_text(procurement.notice_date),
+        "question_deadline": uk_datetime_text(procurement.question_deadline),
+        "participation_deadline": uk_datetime_text(procurement.participation_deadline),
+        "indicative_tender_date": uk_date_text(procurement.indicative_tender_date),
+        "max_partners": _number(procurement.max_partners),
+        "number_to_invite": _number(procurement.number_to_invite),
+    }
 
 
 def _timetable_facts(procurement: Procurement) -> dict[str, Any]:
@@ -177,6 +218,8 @@ CHALLENGE = register_builder_section(
         has_content=_challenge_has_content,
         summary=_challenge_summary,
         group=GROUP_CHALLENGE,
+        announce=_challenge_announce,
+        itt_template=f"{ITT_FRAGMENTS}/challenge.html",
     )
 )
 MARKET_GAP = register_builder_section(
@@ -189,6 +232,8 @@ MARKET_GAP = register_builder_section(
         summary=_market_gap_summary,
         facts=_market_gap_facts,
         group=GROUP_CHALLENGE,
+        announce=_market_gap_announce,
+        itt_template=f"{ITT_FRAGMENTS}/market_gap.html",
     )
 )
 TIMETABLE = register_builder_section(
@@ -201,6 +246,8 @@ TIMETABLE = register_builder_section(
         summary=_timetable_summary,
         facts=_timetable_facts,
         group=GROUP_PROCEDURE,
+        announce=_timetable_announce,
+        itt_template=f"{ITT_FRAGMENTS}/timetable.html",
     )
 )
 TEAM = register_builder_section(

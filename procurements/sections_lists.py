@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .models import Procurement
 
 GROUP = "Set the requirements and how tenders are judged"
+ITT_FRAGMENTS = "procurements/itt"
 
 
 def _requirements(procurement: Procurement) -> list:
@@ -29,6 +30,16 @@ def _requirements_summary(procurement: Procurement) -> list[tuple[str, Any]]:
         (f"Minimum requirement {number}", requirement.text)
         for number, requirement in enumerate(requirements, 1)
     ]
+
+
+def _requirements_announce(procurement: Procurement) -> dict[str, Any]:
+    """Numbered as the ITT numbers them; never negotiated (PCR 2015 reg. 31(6))."""
+    return {
+        "requirements": [
+            {"number": number, "text": requirement.text}
+            for number, requirement in enumerate(_requirements(procurement), 1)
+        ]
+    }
 
 
 def _criteria(procurement: Procurement) -> list:
@@ -55,6 +66,31 @@ def _criteria_summary(procurement: Procurement) -> list[tuple[str, Any]]:
     return rows
 
 
+def _criteria_announce(procurement: Procurement) -> dict[str, Any]:
+    """The weighted criteria and how tenders are scored (PCR 2015 reg. 67(5); PA 2023 s.23)."""
+    criteria = _criteria(procurement)
+    return {
+        "award_basis": procurement.get_award_basis_display(),
+        "scoring_scale": procurement.get_scoring_scale_display(),
+        "price_formula": procurement.get_price_formula_display(),
+        "criteria": [
+            {
+                "number": number,
+                "kind": criterion.get_kind_display(),
+                "name": criterion.name,
+                "description": criterion.description,
+                "weight": f"{criterion.weight}%",
+                "sub_criteria": [
+                    {"name": sub.name, "description": sub.description}
+                    for sub in criterion.sub_criteria.all()
+                ],
+            }
+            for number, criterion in enumerate(criteria, 1)
+        ],
+        "total_weight": f"{sum(criterion.weight for criterion in criteria)}%",
+    }
+
+
 MINIMUM_REQUIREMENTS = register_builder_section(
     BuilderSection(
         key="minimum-requirements",
@@ -66,6 +102,8 @@ MINIMUM_REQUIREMENTS = register_builder_section(
         facts=lambda procurement: {"minimum_requirement_count": len(_requirements(procurement))},
         group=GROUP,
         prefetch=("minimum_requirements",),
+        announce=_requirements_announce,
+        itt_template=f"{ITT_FRAGMENTS}/minimum_requirements.html",
     )
 )
 
@@ -83,5 +121,7 @@ AWARD_CRITERIA = register_builder_section(
         },
         group=GROUP,
         prefetch=("award_criteria", "award_criteria__sub_criteria"),
+        announce=_criteria_announce,
+        itt_template=f"{ITT_FRAGMENTS}/award_criteria.html",
     )
 )

@@ -1,3 +1,10 @@
-"""urls_public_pages"""
+"""The public opportunities pages: the list with its search and filters, and one opportunity."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import public
+
+urlpatterns: list = [
+    path("", public.opportunity_list_page, name="list"),
+    path("<int:pk>/", public.opportunity_detail_page, name="detail"),
+]

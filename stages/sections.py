@@ -65,6 +65,60 @@ def summary(procurement: Procurement) -> list[tuple[str, Any]]:
     return rows
 
 
+def _weeks(number: int | None) -> str:
+    return "" if number is None else _count(number, "week", "weeks")
+
+
+def _money_text(amount: Decimal | None) -> str:
+    return "" if amount is None else pounds(amount)
+
+
+def announce(procurement: Procurement) -> dict[str, Any]:
+    """The phase plan as the ITT announces it: successive phases with intermediate targets and
+    remuneration in instalments (PCR 2015 reg. 31(7)), the gate criteria and the conditions on
+    which a partner may be terminated (reg. 31(2)), and the final purchase's performance levels
+    and maximum cost (RULES.md point 10). Amounts are in pounds, excluding VAT."""
+    plan = phase_plan_get(procurement=procurement)
+    terms = plan.purchase_terms
+    return {
+        "phases": [
+            {
+                "number": number,
+                "name": phase.name,
+                "kind": phase.get_kind_display(),
+                "duration": _weeks(phase.duration_weeks),
+                "max_remuneration_per_partner": _money_text(phase.max_remuneration_per_partner),
+                "aims": phase.aims,
+                "targets": [
+                    {"metric": t.metric, "threshold": t.threshold, "evidence": t.evidence}
+                    for t in phase.targets.all()
+                ],
+                "instalments": [
+                    {"number": n, "share": f"{item.share}%", "trigger": item.trigger}
+                    for n, item in enumerate(phase.instalments.all(), 1)
+                ],
+                "gate_criteria": [
+                    {"criterion": gate.criterion, "threshold": gate.threshold}
+                    for gate in phase.gate_criteria.all()
+                ],
+                "termination_conditions": [
+                    condition.condition for condition in phase.termination_conditions.all()
+                ],
+            }
+            for number, phase in enumerate(plan.phases, 1)
+        ],
+        "total_max_remuneration_per_partner": _money_text(plan.total_max_remuneration),
+        "purchase": {
+            "max_cost": _money_text(terms.max_cost if terms else None),
+            "scope": terms.scope if terms else "",
+            "performance_levels": [
+                {"metric": level.metric, "level": level.level} for level in plan.performance_levels
+            ],
+        },
+        "estimated_value": _money_text(procurement.estimated_value),
+    }
+
+
 def facts(procurement: Procurement) -> dict[str, Any]:
     """For ``procurements.rules.PublicationFacts``: phases and the purchase's maximum cost."""
     plan = phase_plan_get(procurement=procurement)
@@ -94,5 +148,7 @@ PHASE_PLAN_SECTION = register_builder_section(
         facts=facts,
         group="Plan the partnership",
         prefetch=PROCUREMENT_PREFETCH,
+        announce=announce,
+        itt_template="stages/itt/phase_plan.html",
     )
 )

@@ -9,19 +9,17 @@ committed.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
+from functools import partial
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
+from core.mail import absolute_url, send_after_commit
 from core.models import OfficerRole, User
 from core.permissions import has_role
 from procurements.models import ApprovalReview, Procurement, ProcurementStatus, ReviewDecision
@@ -32,8 +30,8 @@ from procurements.permissions import (
     is_author,
 )
 from procurements.rules import RuleBreach, publication_breaches
-
-logger = logging.getLogger(__name__)
+from procurements.services.engagement import interest_notify_published
+from procurements.services.publication import publication_record
 
 AUTHOR_CANNOT_APPROVE = (
     "You cannot approve a procurement you wrote: another approver must (four eyes)."
@@ -191,10 +189,9 @@ def procurement_publish(*, actor: User, procurement: Procurement) -> Procurement
     _refuse_if_rules_broken(procurement, doing="published")
     procurement.publish()
     _save(procurement, "status", "published_at")
-    # Publication hook: the versioned snapshot of everything announced, the tender
-    # notice (``regime_rules(procurement.regime).tender_notice``; the market engagement
-    # notice too if there was engagement) and the ITT render task belong here, inside
-    # this transaction, before the audit event. They are not built yet.
+    # Version 1 of everything announced, the market engagement notice if due, the tender
+    # notice of the regime, and the ITT request (rendered by a worker after commit).
+    publication_record(procurement=procurement, actor=actor)
     audit_record(
         actor=actor,
         action="procurement.published",
@@ -206,6 +203,8 @@ def procurement_publish(*, actor: User, procurement: Procurement) -> Procurement
         },
     )
     _email_after_commit(procurement, "published", to=procurement.approver)
+    # Everyone who followed the market engagement or the opportunity is told.
+    transaction.on_commit(partial(interest_notify_published, procurement))
     return procurement
 
 
@@ -254,30 +253,19 @@ def _email_after_commit(
     """Send the e-mail for ``event`` once the transaction commits; nothing if it rolls back."""
     if to is None or not to.email:
         return
-    context = {
-        "procurement": procurement,
-        "review": review,
-        "reason": reason,
-        "recipient": to,
-        "url": _page_url(procurement, event),
-        "PORTAL_NAME": settings.PORTAL_NAME,
-    }
-    subject = " ".join(
-        render_to_string(f"procurements/approval/email/{event}_subject.txt", context).split()
+    send_after_commit(
+        template=f"procurements/approval/email/{event}",
+        context={
+            "procurement": procurement,
+            "review": review,
+            "reason": reason,
+            "recipient": to,
+            "url": _page_url(procurement, event),
+        },
+        recipients=[to.email],
     )
-    message = render_to_string(f"procurements/approval/email/{event}_message.txt", context)
-    transaction.on_commit(lambda: _send(subject=subject, message=message, to=to.email))
 
 
 def _page_url(procurement: Procurement, event: str) -> str:
     name = "procurements:review" if event == "submitted" else "procurements:task-list"
-    return f"{settings.PORTAL_BASE_URL.rstrip('/')}{reverse(name, kwargs={'pk': procurement.pk})}"
-
-
-def _send(*, subject: str, message: str, to: str) -> None:
-    # The decision is committed whatever happens to the e-mail: a mail server that is
-    # down must not turn the page into an error. The audit trail has the decision.
-    try:
-        send_mail(subject=subject, message=message, from_email=None, recipient_list=[to])
-    except OSError:
-        logger.warning("Could not send the e-mail %r to %s", subject, to, exc_info=True)
+    return absolute_url(reverse(name, kwargs={"pk": procurement.pk}))

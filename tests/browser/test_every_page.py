@@ -12,7 +12,13 @@ from tests.permission_matrix import entries_for, url_patterns
 pytestmark = pytest.mark.browser
 
 SWEPT = ["anonymous", "supplier_a_admin", "supplier_a_member", "officer_a", "borough_admin_a"]
-NOT_PAGES = ("admin:", "health", "core:document-download", "core:document-status")
+NOT_PAGES = (
+    "admin:",
+    "health",
+    "core:document-download",
+    "core:document-status",
+    "opportunities:itt-download",
+)
 
 
 def pages_for(persona: str, personas) -> list[str]:

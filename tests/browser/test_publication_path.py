@@ -12,12 +12,15 @@ Every page on the way passes axe-core (the harness checks each page it loads).
 from __future__ import annotations
 
 from datetime import timedelta
+from io import BytesIO
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from core.calendar import london_date, working_day_on_or_after
-from procurements.models import Procurement, ProcurementStatus
+from procurements.models import ClarificationQuestion, Procurement, ProcurementStatus
 
 pytestmark = pytest.mark.browser
 
@@ -226,3 +229,47 @@ def test_from_nothing_to_an_open_call_with_a_question_answered_and_the_itt(brows
     page.click_button("Publish")
     procurement.refresh_from_db()
     assert procurement.status == ProcurementStatus.PUBLISHED
+
+    # The public list shows it, with no sign-in.
+    page.page.context.clear_cookies()
+    page.visit("/opportunities/")
+    page.fill("Search", "warm winter")
+    page.click_button("Apply filters")
+    page.click_link(TITLE)
+    assert PROBLEM in page.text()
+    assert REQUIREMENT in page.text()
+
+    # A supplier asks a question that names its organisation.
+    supplier = personas.supplier_a_admin
+    organisation = supplier.supplier_membership.organisation.name
+    page.sign_in_as(supplier).visit(f"/opportunities/{procurement.pk}/")
+    page.click_button("Ask a question")
+    page.fill("Your question", f"{organisation} asks: may a charity lead a consortium?")
+    page.click_button("Send your question")
+    question = ClarificationQuestion.objects.get(procurement=procurement)
+
+    # The officer publishes the answer with the organisation's name taken out.
+    page.page.context.clear_cookies()
+    page.sign_in_as(personas.officer_a).visit(f"/procurements/{procurement.pk}/questions/")
+    page.page.get_by_role("link", name=f"Answer the question from {organisation}").click()
+    page.page.get_by_label("Publish the answer to everyone").check()
+    page.fill("The question as it will be published", "May a charity lead a consortium?")
+    page.fill("Your answer", "Yes: any member of a consortium may lead it.")
+    page.click_button("Send the answer")
+    question.refresh_from_db()
+    assert question.status == "published"
+
+    # Everyone sees the answer, never who asked; the ITT downloads as a PDF.
+    page.page.context.clear_cookies()
+    page.visit(f"/opportunities/{procurement.pk}/")
+    text = page.text()
+    assert "May a charity lead a consortium?" in text
+    assert "Yes: any member of a consortium may lead it." in text
+    assert organisation not in text
+    link = page.page.get_by_role("link", name="Download")
+    response = page.page.request.get(urljoin(page.page.url, link.get_attribute("href")))
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = PdfReader(BytesIO(response.body()))
+    itt = " ".join(" ".join(pdf_page.extract_text().split()) for pdf_page in pdf.pages)
+    for expected in (PROBLEM, REQUIREMENT, "Approach to research", "70%", PHASE, IP_RULE):
+        assert expected in itt, expected

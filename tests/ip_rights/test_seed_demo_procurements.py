@@ -1,14 +1,20 @@
+from io import BytesIO
+
 import pytest
 from django.core.management import CommandError, call_command
+from pypdf import PdfReader
 
-from core.models import AuditEvent
+from core.models import AuditEvent, DocumentStatus, GeneratedDocument
+from core.services.documents import document_render
 from ip_rights.models import IPTerms
 from partners.models import SelectionQuestion
 from procurements.models import (
     AwardCriterion,
     MinimumRequirement,
+    NoticeKind,
     Procurement,
     ProcurementStatus,
+    QuestionStatus,
     SectionStatus,
 )
 from procurements.registry import builder_sections
@@ -18,6 +24,8 @@ from stages.models import InstalmentScheduleItem, Phase
 
 FALLS = "Falls prevention at home"
 HEATING = "Low-carbon heating for council homes"
+LONELINESS = "Loneliness in later life"
+SCHOOL_STREETS = "Cleaner air on the way to school"
 
 
 @pytest.fixture
@@ -97,12 +105,65 @@ def test_low_carbon_heating_is_a_draft_with_only_the_challenge_and_market_gap(de
     assert set(statuses.values()) == {SectionStatus.NOT_STARTED}
 
 
+def test_low_carbon_heating_has_a_published_market_engagement_notice_with_events(demo):
+    procurement = Procurement.objects.get(title=HEATING)
+
+    engagement = procurement.market_engagement
+    assert engagement.published_at is not None
+    assert engagement.events.count() == 2
+    [notice] = procurement.notices.all()
+    assert notice.kind == NoticeKind.UK2
+
+
+def _ready_itt_text(version) -> str:
+    """The text of the version's ITT, rendered by the render task's own service (``make run``
+    renders it at once; the test settings leave it to a worker)."""
+    document = GeneratedDocument.objects.get(kind="itt", object_id=str(version.pk))
+    if document.status != DocumentStatus.READY:
+        document = document_render(document_id=document.pk)
+    assert document.status == DocumentStatus.READY, document.error
+    with document.file.open("rb") as pdf:
+        return " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf.read())).pages)
+
+
+def test_loneliness_is_published_with_a_real_itt_and_questions_in_every_state(demo):
+    procurement = Procurement.objects.get(title=LONELINESS)
+
+    assert procurement.status == ProcurementStatus.PUBLISHED
+    [version] = procurement.versions.all()
+    assert [notice.kind for notice in procurement.notices.all()] == [NoticeKind.UK4]
+    text = _ready_itt_text(version)
+    assert "Loneliness in later life" in text
+    assert "No camera or microphone recording" in text  # a minimum requirement
+    statuses = sorted(procurement.questions.values_list("status", flat=True))
+    assert statuses == [
+        QuestionStatus.ANSWERED_PRIVATELY,
+        QuestionStatus.OPEN,
+        QuestionStatus.PUBLISHED,
+    ]
+    published = procurement.questions.get(status=QuestionStatus.PUBLISHED)
+    assert "Brightwell" in published.text and "Brightwell" not in published.public_text
+
+
+def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
+    procurement = Procurement.objects.get(title=SCHOOL_STREETS)
+
+    assert procurement.status == ProcurementStatus.PUBLISHED
+    [amendment] = procurement.amendments.all()
+    assert amendment.version.number == 2
+    assert {change["field"] for change in amendment.changes} == {
+        "outcome_measures",
+        "participation_deadline",
+    }
+    assert "diffusion-tube" in _ready_itt_text(amendment.version)
+
+
 def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_holds(demo):
     counts = _counts()
 
     call_command("seed_demo")
 
     assert _counts() == counts
-    assert counts["Procurement"] == 2
+    assert counts["Procurement"] == 4
     assert Procurement.objects.filter(title=FALLS).count() == 1
     call_command("verify_audit")

@@ -1,3 +1,49 @@
-"""Permission-matrix entries: public."""
+"""Permission-matrix entries: the public opportunities list and an opportunity's page.
 
-ENTRIES: list = []
+Both are for everyone, signed in or not. The session that skipped the authenticator app
+(officer_password_only) is signed out and sent to sign in from every page, these included,
+as from the public home page. That an unpublished procurement is a 404 for everyone is
+checked in tests/procurements/test_public_opportunities.py.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.permission_matrix import Entry, PatternInfo, outcomes
+
+
+def sample_public_procurement(personas):
+    """A procurement of borough A whose call is published and open."""
+    from django.utils import timezone
+
+    from procurements.models import Procurement, ProcurementStatus
+    from tests.factories import ProcurementFactory
+
+    procurement = ProcurementFactory(
+        borough=personas.borough_a, lead_officer=personas.officer_a, title="Falls at home"
+    )
+    now = timezone.now()
+    Procurement.objects.filter(pk=procurement.pk).update(
+        status=ProcurementStatus.PUBLISHED,
+        published_at=now - timedelta(days=1),
+        question_deadline=now + timedelta(days=10),
+        participation_deadline=now + timedelta(days=30),
+    )
+    return procurement
+
+
+def _public_kwargs(personas, info: PatternInfo) -> dict[str, Any]:
+    return {"pk": sample_public_procurement(personas).pk}
+
+
+ENTRIES = [
+    Entry("opportunities:list", outcomes(200), why="Anyone may look for opportunities."),
+    Entry(
+        "opportunities:detail",
+        outcomes(200),
+        kwargs=_public_kwargs,
+        why="A published procurement is public, whoever asks.",
+    ),
+]

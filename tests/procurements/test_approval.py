@@ -18,6 +18,7 @@ from procurements import registry
 from procurements.models import (
     ApprovalReview,
     AwardCriterion,
+    InterestRegistration,
     MinimumRequirement,
     Procurement,
     ProcurementStatus,
@@ -405,6 +406,26 @@ def test_the_lead_officer_publishes_an_approved_procurement(
     assert event.actor == personas.officer_a
     assert event.data["published_at"] == published.published_at.isoformat()
     assert [email.to for email in mail.outbox] == [[personas.approver_a.email]]
+
+
+def test_publishing_tells_every_follower_once_it_has_committed(
+    personas, django_capture_on_commit_callbacks
+):
+    procurement = complete_procurement(personas, status=ProcurementStatus.APPROVED)
+    InterestRegistration.objects.create(
+        procurement=procurement,
+        organisation=personas.supplier_b_admin.supplier_membership.organisation,
+        registered_by=personas.supplier_b_admin,
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        procurement_publish(actor=personas.officer_a, procurement=procurement)
+        assert mail.outbox == []
+
+    for callback in callbacks:
+        callback()
+    followers = [email for email in mail.outbox if email.to == [personas.supplier_b_admin.email]]
+    assert len(followers) == 1
+    assert reverse("opportunities:detail", kwargs={"pk": procurement.pk}) in followers[0].body
 
 
 @pytest.mark.parametrize(

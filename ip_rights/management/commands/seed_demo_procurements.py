@@ -9,7 +9,13 @@ command again creates nothing.
   approval by the lead officer, for the approver to review. Its timetable is
   computed from today so the publication rules pass.
 - "Low-carbon heating for council homes": a draft with only the challenge and
-  the market gap filled in, to show the task list in progress.
+  the market gap filled in, to show the task list in progress, and a published
+  market engagement notice (UK2) with two events, so it is public already.
+- "Loneliness in later life": published (version 1, the UK4 tender notice and
+  the ITT), with a question answered to everyone, one answered to the asker
+  only and one waiting for the officer.
+- "Cleaner air on the way to school": published, then amended once (version 2
+  and its ITT): clearer outcome measures and a later deadline.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from core.calendar import LONDON, bank_holidays_seed, london_date, working_day_on_or_after
@@ -36,7 +43,12 @@ from procurements.models import (
     ScoringScale,
     Sector,
 )
-from procurements.services.approval import procurement_submit_for_approval
+from procurements.services.amendments import procurement_amend
+from procurements.services.approval import (
+    procurement_approve,
+    procurement_publish,
+    procurement_submit_for_approval,
+)
 from procurements.services.builder import (
     procurement_challenge_save,
     procurement_create,
@@ -48,6 +60,17 @@ from procurements.services.criteria import (
     procurement_award_settings_save,
     procurement_criterion_add,
     procurement_subcriterion_add,
+)
+from procurements.services.engagement import (
+    engagement_event_add,
+    interest_register,
+    market_engagement_publish,
+    market_engagement_save,
+)
+from procurements.services.questions import (
+    question_answer_privately,
+    question_ask,
+    question_publish_answer,
 )
 from procurements.services.requirements import (
     procurement_requirement_add,
@@ -72,6 +95,10 @@ EVALUATOR = "evaluator@example.org"
 
 FALLS = "Falls prevention at home"
 HEATING = "Low-carbon heating for council homes"
+LONELINESS = "Loneliness in later life"
+SCHOOL_STREETS = "Cleaner air on the way to school"
+TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS]
+SUPPLIERS = ["supplier-a@example.org", "supplier-b@example.org"]
 
 NOON = time(12, 0)
 
@@ -344,6 +371,100 @@ HEATING_MARKET_GAP = {
 }
 
 
+# --- "Loneliness in later life" (published, with questions and answers) -----------------------
+
+LONELINESS_CHALLENGE = {
+    "problem": (
+        "About 6,000 Kingsmead residents aged 75 and over live alone, and a third of them say "
+        "they often or always feel lonely. Loneliness raises the risk of depression, dementia "
+        "and emergency admissions, and lonely residents are hard to reach: they are the least "
+        "likely to come to a lunch club or answer a letter. Befriending services have long "
+        "waiting lists and cannot tell who needs them most."
+    ),
+    "outcomes": (
+        "Lonely older residents are found early, are in touch with people and activities they "
+        "choose, and say they feel less lonely; fewer of them are admitted to hospital in an "
+        "emergency."
+    ),
+    "outcome_measures": (
+        "The UCLA three-item loneliness scale at the start and after six and twelve months; "
+        "emergency admissions compared with a matched group; the number of residents reached "
+        "who were not known to any service."
+    ),
+    "users_affected": (
+        "Residents aged 75 and over who live alone; their families; the borough's adult "
+        "social care, libraries and voluntary sector partners; GP practices."
+    ),
+    "sector": Sector.HEALTH_AND_CARE,
+    "cpv_codes": ["73000000-2", "85300000-2"],
+}
+LONELINESS_Q_PUBLIC = (
+    "We are Brightwell Care Technology. May a consortium with a charity as lead take part, "
+    "and must every member answer the selection questionnaire?"
+)
+LONELINESS_Q_PUBLIC_EDITED = (
+    "May a consortium with a charity as lead take part, and must every member answer the "
+    "selection questionnaire?"
+)
+LONELINESS_A_PUBLIC = (
+    "Yes. A consortium may take part with any member as its lead, including a charity. The "
+    "lead answers the selection questionnaire for the consortium and says which member brings "
+    "which capability; every member makes the exclusion declarations."
+)
+LONELINESS_Q_PRIVATE = (
+    "Our Companies House number changed after a merger last month. Will our account still "
+    "work for a request to participate?"
+)
+LONELINESS_A_PRIVATE = (
+    "Yes. Ask your organisation's administrator to update the number on your organisation's "
+    "profile before you submit; the request is made in the organisation's name."
+)
+LONELINESS_Q_OPEN = "Will the borough share anonymised data on who uses its befriending services?"
+
+# --- "Cleaner air on the way to school" (published, then amended) -----------------------------
+
+SCHOOL_STREETS_CHALLENGE = {
+    "problem": (
+        "Nitrogen dioxide near eleven Kingsmead primary schools exceeds the World Health "
+        "Organization guideline at drop-off and pick-up times. Children walk along the most "
+        "polluted roads, and parents say the traffic is a reason they drive."
+    ),
+    "outcomes": (
+        "Children breathe cleaner air on the way to school; more families walk, cycle or "
+        "scoot; the streets around schools are calmer at the start and end of the day."
+    ),
+    "outcome_measures": (
+        "Nitrogen dioxide at the school gates at drop-off and pick-up; the share of children "
+        "who walk, cycle or scoot (hands-up surveys)."
+    ),
+    "users_affected": "Pupils, parents and staff of the eleven schools; residents of the streets.",
+    "sector": Sector.TRANSPORT,
+    "cpv_codes": ["73000000-2", "90731000-0"],
+}
+SCHOOL_STREETS_MEASURES_AMENDED = (
+    "Nitrogen dioxide at the borough's diffusion-tube sites at each school gate, averaged "
+    "over drop-off (8am to 9am) and pick-up (3pm to 4pm) each school week; the share of "
+    "children who walk, cycle or scoot, from the termly hands-up surveys."
+)
+
+# --- the heating procurement's market engagement (UK2) ----------------------------------------
+
+HEATING_ENGAGEMENT = {
+    "title": "Low-carbon heating for council flats: tell us what is possible",
+    "summary": (
+        "The borough wants to hear from manufacturers, installers, researchers and housing "
+        "providers about low-carbon heating that could work in 1960s council flats with no "
+        "outdoor space. Come to an event or write to us: what would need to be developed, how "
+        "long it would take, and what a pilot in ten flats would cost."
+    ),
+    "contact_email": "procurement@kingsmead.example.org",
+}
+HEATING_EVENTS = [
+    ("Supplier open day at the Civic Centre", "Kingsmead Civic Centre, Market Street", ""),
+    ("Online question and answer session", "", "https://meet.kingsmead.example.org/heating"),
+]
+
+
 class Command(BaseCommand):
     help = "Load the demo borough's procurements (idempotent; development only; run by seed_demo)."
 
@@ -356,33 +477,56 @@ class Command(BaseCommand):
         borough = Borough.objects.filter(slug=BOROUGH_SLUG).first()
         people = {
             user.email: user
-            for user in User.objects.filter(email__in=[OFFICER, APPROVER, EVALUATOR])
+            for user in User.objects.filter(email__in=[OFFICER, APPROVER, EVALUATOR, *SUPPLIERS])
         }
-        if borough is None or len(people) < 3:
+        if borough is None or len(people) < 5:
             raise CommandError("Load the demo borough and officers first: manage.py seed_demo")
         today = london_date(timezone.now())
         # Deadlines are computed on the working-day calendar: make sure its years are there.
         bank_holidays_seed(first_year=today.year, last_year=today.year + 2)
         officer, approver, evaluator = people[OFFICER], people[APPROVER], people[EVALUATOR]
+        suppliers = [people[email] for email in SUPPLIERS]
+        # The services e-mail approvers, officers and suppliers as they go; the demo
+        # people have no inboxes, so those e-mails are not printed over the output.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._seed(borough, officer, approver, evaluator, today, suppliers)
+        self._print(borough)
+
+    def _seed(self, borough, officer, approver, evaluator, today, suppliers) -> None:
+        team = (borough, officer, approver, evaluator, today)
         existing = set(
-            Procurement.objects.filter(borough=borough, title__in=[FALLS, HEATING]).values_list(
+            Procurement.objects.filter(borough=borough, title__in=TITLES).values_list(
                 "title", flat=True
             )
         )
         if FALLS not in existing:
             with transaction.atomic():
-                self._falls(borough, officer, approver, evaluator, today)
+                self._falls(*team)
         if HEATING not in existing:
             with transaction.atomic():
-                self._heating(borough, officer)
-        self._print(borough)
+                self._heating(borough, officer, today)
+        if LONELINESS not in existing:
+            with transaction.atomic():
+                self._loneliness(*team, suppliers)
+        if SCHOOL_STREETS not in existing:
+            with transaction.atomic():
+                self._school_streets(*team, suppliers)
 
     # --- the procurements ---
 
     def _falls(self, borough, officer, approver, evaluator, today: date) -> None:
-        procurement = procurement_create(actor=officer, borough=borough, title=FALLS)
+        self._complete(
+            borough, officer, approver, evaluator, today, title=FALLS, challenge=FALLS_CHALLENGE
+        )
+
+    def _complete(
+        self, borough, officer, approver, evaluator, today: date, *, title: str, challenge: dict
+    ) -> Procurement:
+        """Every section completed (the falls plan, criteria and terms under ``challenge``),
+        then submitted for approval by the lead officer."""
+        procurement = procurement_create(actor=officer, borough=borough, title=title)
         procurement_challenge_save(
-            actor=officer, procurement=procurement, completed=True, **FALLS_CHALLENGE
+            actor=officer, procurement=procurement, completed=True, **challenge
         )
         procurement_market_gap_save(
             actor=officer, procurement=procurement, completed=True, **FALLS_MARKET_GAP
@@ -408,6 +552,81 @@ class Command(BaseCommand):
             evaluators=[evaluator],
         )
         procurement_submit_for_approval(actor=officer, procurement=procurement)
+        return procurement
+
+    def _published(self, borough, officer, approver, evaluator, today, *, title, challenge):
+        """Complete, approved by the approver and published by the lead officer: version 1,
+        the UK4 tender notice and the ITT (rendered at once with the development settings)."""
+        procurement = self._complete(
+            borough, officer, approver, evaluator, today, title=title, challenge=challenge
+        )
+        procurement_approve(
+            actor=approver, procurement=procurement, comments="Clear outcomes. Approved."
+        )
+        return procurement_publish(actor=officer, procurement=procurement)
+
+    def _loneliness(self, borough, officer, approver, evaluator, today, suppliers) -> None:
+        """Published, with questions: one answer published to everyone, one answered to the
+        asker only, one waiting for an answer."""
+        procurement = self._published(
+            borough, officer, approver, evaluator, today,
+            title=LONELINESS, challenge=LONELINESS_CHALLENGE,
+        )  # fmt: skip
+        first, second = suppliers
+        interest_register(actor=second, procurement=procurement)
+        public = question_ask(actor=first, procurement=procurement, text=LONELINESS_Q_PUBLIC)
+        question_publish_answer(
+            actor=officer,
+            question=public,
+            public_text=LONELINESS_Q_PUBLIC_EDITED,
+            answer=LONELINESS_A_PUBLIC,
+        )
+        private = question_ask(actor=second, procurement=procurement, text=LONELINESS_Q_PRIVATE)
+        question_answer_privately(
+            actor=officer,
+            question=private,
+            answer=LONELINESS_A_PRIVATE,
+            reason="The question is about this supplier's own registration, not the documents.",
+        )
+        question_ask(actor=first, procurement=procurement, text=LONELINESS_Q_OPEN)
+
+    def _school_streets(self, borough, officer, approver, evaluator, today, suppliers) -> None:
+        """Published, then amended: the outcome measures are clearer and the deadline later."""
+        procurement = self._published(
+            borough, officer, approver, evaluator, today,
+            title=SCHOOL_STREETS, challenge=SCHOOL_STREETS_CHALLENGE,
+        )  # fmt: skip
+        interest_register(actor=suppliers[0], procurement=procurement)
+        later = procurement.participation_deadline + timedelta(days=7)
+        procurement_amend(
+            actor=officer,
+            procurement=procurement,
+            changes={
+                "outcome_measures": SCHOOL_STREETS_MEASURES_AMENDED,
+                "participation_deadline": later,
+            },
+            reason=(
+                "Suppliers asked how air quality will be measured; the measures now name the "
+                "monitoring sites, and requests to participate close a week later to give "
+                "time to read them."
+            ),
+        )
+
+    def _heating_engagement(self, officer: User, procurement: Procurement, today: date) -> None:
+        """A published preliminary market engagement notice (UK2) with two events."""
+        market_engagement_save(actor=officer, procurement=procurement, **HEATING_ENGAGEMENT)
+        for number, (event_title, place, online_url) in enumerate(HEATING_EVENTS, 1):
+            day = working_day_on_or_after(today + timedelta(days=14 * number))
+            engagement_event_add(
+                actor=officer,
+                procurement=procurement,
+                title=event_title,
+                starts_at=datetime.combine(day, time(10, 0), tzinfo=LONDON),
+                ends_at=datetime.combine(day, time(12, 30), tzinfo=LONDON),
+                place=place,
+                online_url=online_url,
+            )
+        market_engagement_publish(actor=officer, procurement=procurement)
 
     def _award_criteria(self, officer: User, procurement: Procurement) -> None:
         for kind, name, weight, description, sub_criteria in FALLS_CRITERIA:
@@ -469,7 +688,7 @@ class Command(BaseCommand):
             )
         phase_plan_mark(actor=officer, procurement=procurement, completed=True)
 
-    def _heating(self, borough: Borough, officer: User) -> None:
+    def _heating(self, borough: Borough, officer: User, today: date) -> None:
         procurement = procurement_create(actor=officer, borough=borough, title=HEATING)
         procurement_challenge_save(
             actor=officer, procurement=procurement, completed=True, **HEATING_CHALLENGE
@@ -478,19 +697,24 @@ class Command(BaseCommand):
         procurement_market_gap_save(
             actor=officer, procurement=procurement, completed=False, **HEATING_MARKET_GAP
         )
+        self._heating_engagement(officer, procurement, today)
 
     # --- output ---
 
     def _print(self, borough: Borough) -> None:
         out = self.stdout
         procurements = {
-            p.title: p
-            for p in Procurement.objects.filter(borough=borough, title__in=[FALLS, HEATING])
+            p.title: p for p in Procurement.objects.filter(borough=borough, title__in=TITLES)
         }
         out.write("Demo procurements:")
         for title, who in (
             (FALLS, f"sign in as {APPROVER} to review it; {OFFICER} leads it"),
-            (HEATING, f"sign in as {OFFICER} to carry on building it"),
+            (
+                HEATING,
+                f"sign in as {OFFICER} to carry on building it; its market engagement is public",
+            ),
+            (LONELINESS, "open on /opportunities/, with questions answered and one waiting"),
+            (SCHOOL_STREETS, "open on /opportunities/, amended once"),
         ):
             procurement = procurements[title]
             status = procurement.get_status_display().lower()

@@ -1,0 +1,111 @@
+"""Amend a published procurement, list its amendments, cancel a procurement."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from core.exceptions import ApplicationError, PermissionRefused
+from procurements.forms_amendments import AmendForm, CancelForm
+from procurements.models import Amendment, Procurement
+from procurements.permissions_amendments import can_amend_procurement, can_cancel_procurement
+from procurements.services.amendments import procurement_amend, procurement_cancel
+from procurements.views.builder import show_refusal
+from procurements.views.common import procurement_for_view
+
+
+def amendment_list(*, procurement: Procurement) -> QuerySet[Amendment]:
+    """A procurement's amendments, newest first, with who made each and its version."""
+    return (
+        Amendment.objects.filter(procurement=procurement)
+        .select_related("created_by", "version")
+        .order_by("-number")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amend(request, pk: int):
+    procurement = procurement_for_view(request, pk)
+    if not can_amend_procurement(request.user, procurement):
+        raise PermissionDenied(
+            "Only the borough's procurement officers can amend a procurement, and only while "
+            "its call is open."
+        )
+    form = AmendForm(request.POST or None, procurement=procurement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            amendment = procurement_amend(
+                actor=request.user,
+                procurement=procurement,
+                changes=form.changes(),
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionRefused as error:
+            raise PermissionDenied(error.message) from error
+        except ApplicationError as error:
+            show_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                f"Amendment {amendment.number} is published as version "
+                f"{amendment.version.number}. Interested suppliers have been sent an e-mail.",
+            )
+            return redirect("procurements:amendments", pk=procurement.pk)
+    context = {
+        "page_title": f"Amend the documents – {procurement.title}",
+        "procurement": procurement,
+        "form": form,
+    }
+    return render(request, "procurements/amendments/amend.html", context)
+
+
+@login_required
+def amendments(request, pk: int):
+    procurement = procurement_for_view(request, pk)
+    context = {
+        "page_title": f"Amendments – {procurement.title}",
+        "procurement": procurement,
+        "amendments": amendment_list(procurement=procurement),
+        "may_amend": can_amend_procurement(request.user, procurement),
+    }
+    return render(request, "procurements/amendments/list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cancel(request, pk: int):
+    procurement = procurement_for_view(request, pk)
+    if not can_cancel_procurement(request.user, procurement):
+        raise PermissionDenied(
+            "Only the lead officer can cancel a procurement, and only before a contract is signed."
+        )
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            procurement_cancel(
+                actor=request.user, procurement=procurement, reason=form.cleaned_data["reason"]
+            )
+        except PermissionRefused as error:
+            raise PermissionDenied(error.message) from error
+        except ApplicationError as error:
+            show_refusal(form, error)
+        else:
+            published = procurement.published_at is not None
+            messages.success(
+                request,
+                "The procurement is cancelled."
+                + (" The procurement termination notice is published." if published else ""),
+            )
+            return redirect("procurements:task-list", pk=procurement.pk)
+    context = {
+        "page_title": f"Cancel {procurement.title}",
+        "procurement": procurement,
+        "form": form,
+        "was_published": procurement.published_at is not None,
+    }
+    return render(request, "procurements/amendments/cancel.html", context)
