@@ -41,6 +41,17 @@ UNPUBLISHED = (
     ProcurementStatus.AWAITING_APPROVAL,
     ProcurementStatus.APPROVED,
 )
+# States the call has been published in (cancellation aside): the public can see it.
+CALL_PUBLISHED = (
+    ProcurementStatus.PUBLISHED,
+    ProcurementStatus.SELECTION,
+    ProcurementStatus.TENDERING,
+    ProcurementStatus.NEGOTIATION,
+    ProcurementStatus.EVALUATION,
+    ProcurementStatus.STANDSTILL,
+    ProcurementStatus.ACTIVE,
+    ProcurementStatus.CLOSED,
+)
 # States before any contract is signed: the procurement may still be cancelled.
 CANCELLABLE = (
     *UNPUBLISHED,

@@ -32,6 +32,7 @@ from django.utils import timezone
 from core.models import Borough
 
 from .models import (
+    CALL_PUBLISHED,
     UNPUBLISHED,
     ClarificationQuestion,
     EngagementEvent,
@@ -71,25 +72,13 @@ LIST_ORDER = (
     PublicStatus.CANCELLED,
 )
 
-# Every state the call has been published in, cancellation aside.
-CALL_STATES = (
-    ProcurementStatus.PUBLISHED,
-    ProcurementStatus.SELECTION,
-    ProcurementStatus.TENDERING,
-    ProcurementStatus.NEGOTIATION,
-    ProcurementStatus.EVALUATION,
-    ProcurementStatus.STANDSTILL,
-    ProcurementStatus.ACTIVE,
-    ProcurementStatus.CLOSED,
-)
-
 
 def _engagement_published() -> Q:
     return Q(market_engagement__published_at__isnull=False)
 
 
 def _call_published() -> Q:
-    return Q(status__in=CALL_STATES) | Q(
+    return Q(status__in=CALL_PUBLISHED) | Q(
         status=ProcurementStatus.CANCELLED, published_at__isnull=False
     )
 
@@ -107,7 +96,7 @@ def public_status_expression(now: datetime) -> Case:
             & (Q(participation_deadline__isnull=True) | Q(participation_deadline__gt=now)),
             then=Value(PublicStatus.OPEN.value),
         ),
-        When(status__in=CALL_STATES, then=Value(PublicStatus.CLOSED.value)),
+        When(status__in=CALL_PUBLISHED, then=Value(PublicStatus.CLOSED.value)),
         When(
             Q(status__in=UNPUBLISHED) & _engagement_published(),
             then=Value(PublicStatus.ENGAGEMENT.value),
