@@ -175,9 +175,9 @@ FALLS_SELECTION = [
     {
         "kind": QuestionKind.SCORED,
         "topic": QuestionTopic.RD_CAPABILITY,
-        "text": "Describe your capacity in research and development relevant to sensing, "
-        "detecting or predicting falls: the people, facilities and partners (for example a "
-        "university or NHS trust) you would use, and the research you have done.",
+        "text": "Describe your capacity in research and development relevant to this "
+        "challenge: the people, facilities and partners (for example a university or an NHS "
+        "trust) you would use, and the research you have done.",
         "guidance": "Up to 1,000 words. Give evidence from the last five years.",
         "weight": 60,
     },
@@ -340,6 +340,75 @@ FALLS_IP_TERMS = {
     "confidentiality_note": "",
 }
 
+FALLS_PLAN = {
+    "challenge": FALLS_CHALLENGE,
+    "market_gap": FALLS_MARKET_GAP,
+    "requirements": FALLS_REQUIREMENTS,
+    "criteria": FALLS_CRITERIA,
+    "phases": FALLS_PHASES,
+    "purchase": FALLS_PURCHASE,
+    "performance": FALLS_PERFORMANCE,
+}
+
+
+def _criteria(quality_subs: list[str], social_subs: list[str]) -> list:
+    """The borough's usual weighting (quality 60, price 30, social value 10)."""
+    return [
+        (
+            CriterionKind.QUALITY,
+            "Quality of the proposed solution and research plan",
+            60,
+            "How well the proposal would meet the outcomes, and how credible the plan to get "
+            "there is.",
+            quality_subs,
+        ),
+        (
+            CriterionKind.PRICE,
+            "Price",
+            30,
+            "The total price for the research and pilot phases.",
+            [],
+        ),
+        (
+            CriterionKind.SOCIAL_VALUE,
+            "Social value",
+            10,
+            "Commitments under the borough's social value policy.",
+            social_subs,
+        ),
+    ]
+
+
+def _two_phases(research: dict, pilot: dict) -> list[dict]:
+    """A research phase and a pilot, each with its targets, one instalment at its start and
+    one at its end, and the gate it must pass."""
+    phases = []
+    for kind, name, weeks, cap, plan in (
+        (PhaseKind.RESEARCH, "Research and prototype", 16, Decimal("80000"), research),
+        (PhaseKind.PILOT, "Pilot", 26, Decimal("200000"), pilot),
+    ):
+        phases.append(
+            {
+                "kind": kind,
+                "name": name,
+                "duration_weeks": weeks,
+                "max_remuneration_per_partner": cap,
+                "aims": plan["aims"],
+                "targets": plan["targets"],
+                "instalments": [
+                    (f"{name} plan agreed", None, 30),
+                    (f"{name} report accepted", None, 70),
+                ],
+                "gate": plan["gate"],
+                "termination": [
+                    f"The partner does not meet the gate criteria of the {name.lower()} phase.",
+                    *plan["termination"],
+                ],
+            }
+        )
+    return phases
+
+
 # --- "Low-carbon heating for council homes" ------------------------------------------------------
 
 HEATING_CHALLENGE = {
@@ -399,7 +468,7 @@ LONELINESS_CHALLENGE = {
     "cpv_codes": ["73000000-2", "85300000-2"],
 }
 LONELINESS_Q_PUBLIC = (
-    "We are Brightwell Care Technology. May a consortium with a charity as lead take part, "
+    "We are Assistive Robotics Lab. May a consortium with a charity as lead take part, "
     "and must every member answer the selection questionnaire?"
 )
 LONELINESS_Q_PUBLIC_EDITED = (
@@ -446,6 +515,127 @@ SCHOOL_STREETS_MEASURES_AMENDED = (
     "over drop-off (8am to 9am) and pick-up (3pm to 4pm) each school week; the share of "
     "children who walk, cycle or scoot, from the termly hands-up surveys."
 )
+
+LONELINESS_PLAN = {
+    "challenge": LONELINESS_CHALLENGE,
+    "market_gap": {
+        "market_gap": (
+            "Befriending and social prescribing services rely on referrals, so they reach "
+            "residents who are already known. Data tools on the market predict health risk, "
+            "not loneliness, and none has been shown to find lonely older people who use no "
+            "service, or to connect them with activities they stay with."
+        ),
+        "market_engagement_evidence": (
+            "Conversations with eight suppliers and four voluntary organisations in the "
+            "spring, and a survey of 300 residents aged 75 and over, showed no product that "
+            "does both."
+        ),
+    },
+    "requirements": [
+        "No resident may be contacted on the strength of a prediction alone without a human "
+        "check by the borough or its voluntary sector partners.",
+        "All personal data must be processed in the UK, in line with UK GDPR, with a data "
+        "protection impact assessment agreed before any data is shared.",
+    ],
+    "criteria": _criteria(
+        [
+            "How lonely residents not known to any service will be found",
+            "How residents are connected with people and activities they choose",
+            "Research and pilot plan, with its risks and how they are managed",
+        ],
+        ["Volunteering and local groups supported in Kingsmead"],
+    ),
+    "phases": _two_phases(
+        {
+            "aims": "Co-design the approach with residents and test it on past, anonymised "
+            "data and with 50 volunteers.",
+            "targets": [
+                ("Residents involved in co-design", "At least 30", "Workshop records"),
+                ("Lonely volunteers found by the approach", "At least 70%", "Evaluation report"),
+            ],
+            "gate": [
+                ("Finding lonely residents", "Pass: at least 70% of lonely volunteers found"),
+            ],
+            "termination": ["The approach cannot work without data the borough cannot share."],
+        },
+        {
+            "aims": "Run the service for six months with 500 residents aged 75 and over.",
+            "targets": [
+                ("Residents reached who used no service", "At least 200", "Service records"),
+                ("Loneliness score after six months", "Down by 1 point on average", ""),
+            ],
+            "gate": [
+                ("Loneliness", "Pass: UCLA score down by at least 1 point on average"),
+            ],
+            "termination": ["A safeguarding incident shows the service is not safe."],
+        },
+    ),
+    "purchase": {
+        "max_cost": Decimal("600000"),
+        "scope": "The service for up to 6,000 residents aged 75 and over for three years.",
+        # 3 partners x (80,000 + 200,000) + 600,000 = 1,440,000.
+        "estimated_value": Decimal("1500000"),
+    },
+    "performance": [
+        ("Residents reached who used no service", "At least 40% of those reached"),
+        ("Residents who say they feel less lonely", "At least 60% after six months"),
+    ],
+}
+SCHOOL_STREETS_PLAN = {
+    "challenge": SCHOOL_STREETS_CHALLENGE,
+    "market_gap": {
+        "market_gap": (
+            "School streets closures need staff at every gate and cannot be used on main "
+            "roads, where most of these schools are. Air quality sensors measure the problem "
+            "but do not change it. Nothing on the market changes how families travel on the "
+            "busy roads at the school gates."
+        ),
+        "market_engagement_evidence": (
+            "Meetings with five transport technology suppliers and the eleven head teachers, "
+            "and a survey of 1,200 parents in the summer term."
+        ),
+    },
+    "requirements": [
+        "No solution may stop emergency vehicles or buses reaching the school gates.",
+        "No child may be identified or tracked by the solution.",
+    ],
+    "criteria": _criteria(
+        [
+            "How the solution lowers nitrogen dioxide at the gates at drop-off and pick-up",
+            "How it makes walking, cycling and scooting the easier choice",
+            "Research and pilot plan, with its risks and how they are managed",
+        ],
+        ["Work with pupils and local businesses in Kingsmead"],
+    ),
+    "phases": _two_phases(
+        {
+            "aims": "Design the solution with two schools and test it at one gate for a term.",
+            "targets": [
+                ("Nitrogen dioxide at the test gate", "Down by 15% at drop-off", "Tube results"),
+            ],
+            "gate": [("Air at the test gate", "Pass: nitrogen dioxide down by at least 15%")],
+            "termination": ["The solution would stop buses or emergency vehicles."],
+        },
+        {
+            "aims": "Run the solution at six schools for two terms.",
+            "targets": [
+                ("Children who walk, cycle or scoot", "Up by 10 points", "Hands-up surveys"),
+            ],
+            "gate": [("Active travel", "Pass: up by at least 10 points at four of six schools")],
+            "termination": ["The solution makes a road less safe for children."],
+        },
+    ),
+    "purchase": {
+        "max_cost": Decimal("500000"),
+        "scope": "The solution at all eleven schools for three years.",
+        # 3 partners x (80,000 + 200,000) + 500,000 = 1,340,000.
+        "estimated_value": Decimal("1400000"),
+    },
+    "performance": [
+        ("Nitrogen dioxide at the gates", "Below 40 µg/m³ at drop-off"),
+        ("Children who walk, cycle or scoot", "At least 70%"),
+    ],
+}
 
 # --- the heating procurement's market engagement (UK2) ----------------------------------------
 
@@ -515,23 +705,21 @@ class Command(BaseCommand):
     # --- the procurements ---
 
     def _falls(self, borough, officer, approver, evaluator, today: date) -> None:
-        self._complete(
-            borough, officer, approver, evaluator, today, title=FALLS, challenge=FALLS_CHALLENGE
-        )
+        self._complete(borough, officer, approver, evaluator, today, title=FALLS, plan=FALLS_PLAN)
 
     def _complete(
-        self, borough, officer, approver, evaluator, today: date, *, title: str, challenge: dict
+        self, borough, officer, approver, evaluator, today: date, *, title: str, plan: dict
     ) -> Procurement:
-        """Every section completed (the falls plan, criteria and terms under ``challenge``),
-        then submitted for approval by the lead officer."""
+        """Every section completed from ``plan``, then submitted for approval by the lead
+        officer. The selection questionnaire and the IP terms are the borough's standard ones."""
         procurement = procurement_create(actor=officer, borough=borough, title=title)
         procurement_challenge_save(
-            actor=officer, procurement=procurement, completed=True, **challenge
+            actor=officer, procurement=procurement, completed=True, **plan["challenge"]
         )
         procurement_market_gap_save(
-            actor=officer, procurement=procurement, completed=True, **FALLS_MARKET_GAP
+            actor=officer, procurement=procurement, completed=True, **plan["market_gap"]
         )
-        for text in FALLS_REQUIREMENTS:
+        for text in plan["requirements"]:
             procurement_requirement_add(actor=officer, procurement=procurement, text=text)
         procurement_requirements_mark(actor=officer, procurement=procurement, completed=True)
         for question in FALLS_SELECTION:
@@ -540,8 +728,8 @@ class Command(BaseCommand):
         procurement_timetable_save(
             actor=officer, procurement=procurement, completed=True, **_timetable(today)
         )
-        self._award_criteria(officer, procurement)
-        self._phase_plan(officer, procurement)
+        self._award_criteria(officer, procurement, plan["criteria"])
+        self._phase_plan(officer, procurement, plan)
         ip_terms_save(actor=officer, procurement=procurement, data=FALLS_IP_TERMS, completed=True)
         procurement_team_save(
             actor=officer,
@@ -554,11 +742,11 @@ class Command(BaseCommand):
         procurement_submit_for_approval(actor=officer, procurement=procurement)
         return procurement
 
-    def _published(self, borough, officer, approver, evaluator, today, *, title, challenge):
+    def _published(self, borough, officer, approver, evaluator, today, *, title, plan):
         """Complete, approved by the approver and published by the lead officer: version 1,
         the UK4 tender notice and the ITT (rendered at once with the development settings)."""
         procurement = self._complete(
-            borough, officer, approver, evaluator, today, title=title, challenge=challenge
+            borough, officer, approver, evaluator, today, title=title, plan=plan
         )
         procurement_approve(
             actor=approver, procurement=procurement, comments="Clear outcomes. Approved."
@@ -570,7 +758,7 @@ class Command(BaseCommand):
         asker only, one waiting for an answer."""
         procurement = self._published(
             borough, officer, approver, evaluator, today,
-            title=LONELINESS, challenge=LONELINESS_CHALLENGE,
+            title=LONELINESS, plan=LONELINESS_PLAN,
         )  # fmt: skip
         first, second = suppliers
         interest_register(actor=second, procurement=procurement)
@@ -594,7 +782,7 @@ class Command(BaseCommand):
         """Published, then amended: the outcome measures are clearer and the deadline later."""
         procurement = self._published(
             borough, officer, approver, evaluator, today,
-            title=SCHOOL_STREETS, challenge=SCHOOL_STREETS_CHALLENGE,
+            title=SCHOOL_STREETS, plan=SCHOOL_STREETS_PLAN,
         )  # fmt: skip
         interest_register(actor=suppliers[0], procurement=procurement)
         later = procurement.participation_deadline + timedelta(days=7)
@@ -628,8 +816,8 @@ class Command(BaseCommand):
             )
         market_engagement_publish(actor=officer, procurement=procurement)
 
-    def _award_criteria(self, officer: User, procurement: Procurement) -> None:
-        for kind, name, weight, description, sub_criteria in FALLS_CRITERIA:
+    def _award_criteria(self, officer: User, procurement: Procurement, criteria: list) -> None:
+        for kind, name, weight, description, sub_criteria in criteria:
             criterion = procurement_criterion_add(
                 actor=officer,
                 procurement=procurement,
@@ -648,8 +836,8 @@ class Command(BaseCommand):
             completed=True,
         )
 
-    def _phase_plan(self, officer: User, procurement: Procurement) -> None:
-        for plan in FALLS_PHASES:
+    def _phase_plan(self, officer: User, procurement: Procurement, plans: dict) -> None:
+        for plan in plans["phases"]:
             phase = phase_add(
                 actor=officer,
                 procurement=procurement,
@@ -681,8 +869,8 @@ class Command(BaseCommand):
                 )
             for condition in plan["termination"]:
                 termination_condition_add(actor=officer, phase=phase, condition=condition)
-        purchase_terms_save(actor=officer, procurement=procurement, **FALLS_PURCHASE)
-        for metric, level in FALLS_PERFORMANCE:
+        purchase_terms_save(actor=officer, procurement=procurement, **plans["purchase"])
+        for metric, level in plans["performance"]:
             performance_level_add(
                 actor=officer, procurement=procurement, metric=metric, level=level
             )
