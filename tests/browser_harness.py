@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise
@@ -25,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from playwright.sync_api import Page, sync_playwright
 
+from tests.cache_reset import clear_own_cache
 from tests.signing_in import force_sign_in
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -142,7 +142,7 @@ def chromium():
 def browser_page(chromium, live_server, request):
     # allauth's rate limits live in the cache (Redis), which outlives a test run: without
     # this, registering the same address twice within minutes sends no e-mail.
-    cache.clear()
+    clear_own_cache()
     # bypass_csp lets axe-core be injected under the portal's Content Security Policy.
     context = chromium.new_context(bypass_csp=True, locale="en-GB")
     page = context.new_page()

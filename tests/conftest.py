@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 
 from core.models import OfficerRole, SupplierRole
 from core.services.accounts import borough_admin_access_sync
@@ -24,6 +23,7 @@ from . import factories
 # its fixtures and report hook live in one module so one Chromium serves every
 # browser test, wherever the test file is.
 from .browser_harness import browser_page, chromium, pytest_runtest_makereport  # noqa: F401
+from .cache_reset import clear_own_cache
 from .signing_in import force_sign_in
 
 PASSWORD_ONLY = ("password",)
@@ -67,7 +67,7 @@ def _fresh_cache():
     minutes) and used TOTP codes in the Redis cache, which would otherwise
     carry over from one test to the next.
     """
-    cache.clear()
+    clear_own_cache()
 
 
 @pytest.fixture
