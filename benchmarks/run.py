@@ -111,6 +111,46 @@ def page_figures(client: Client, url: str) -> tuple[int, float]:
     return queries, seconds
 
 
+def _first_opportunity_url() -> str:
+    from procurements.models import Procurement
+
+    return f"/opportunities/{Procurement.objects.order_by('pk').values_list('pk', flat=True)[0]}/"
+
+
+def _grow_published(borough, officer, size: int) -> None:
+    """``size`` published procurements of ``borough``, closing on successive days, each with
+    a minimum requirement and a published answer, the first with ``size`` answers."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from procurements.models import ClarificationQuestion, MinimumRequirement, Procurement
+    from tests import factories
+
+    now = timezone.now()
+    have = Procurement.objects.filter(borough=borough).count()
+    for number in range(have, size):
+        procurement = factories.ProcurementFactory(
+            borough=borough, lead_officer=officer, problem="Residents fall at home at night"
+        )
+        Procurement.objects.filter(pk=procurement.pk).update(
+            status="published",
+            published_at=now,
+            participation_deadline=now + timedelta(days=30 + number),
+            question_deadline=now + timedelta(days=20),
+        )
+        MinimumRequirement.objects.create(procurement=procurement, text="Works without a camera")
+    first = Procurement.objects.filter(borough=borough).order_by("pk").first()
+    org = factories.SupplierOrganisationFactory()
+    asker = factories.supplier(org)
+    for _ in range(first.questions.count(), size):
+        question = ClarificationQuestion.objects.create(
+            procurement=first, organisation=org, asked_by=asker, text="May a charity lead?"
+        )
+        question.publish_answer(public_text="May a charity lead?", answer="Yes.", by=officer)
+        question.save()
+
+
 def bench_pages(personas: dict, grow) -> None:
     from tests.signing_in import force_sign_in
 
@@ -123,11 +163,15 @@ def bench_pages(personas: dict, grow) -> None:
         ("admin: people (superuser)", "superuser", "/admin/core/user/"),
         ("admin: people (borough administrator)", "boroughadmin", "/admin/core/user/"),
         ("admin: audit trail", "superuser", "/admin/core/auditevent/"),
+        ("procurements (officer's list)", "officer", "/procurements/"),
+        ("opportunities (public list, first page of 20)", None, "/opportunities/"),
+        ("opportunity (public page)", None, _first_opportunity_url),
     ]
     for size in (10, 100):
         grow(size)
         print(f"  at {size} rows per list:")
         for name, persona, url in pages:
+            url = url() if callable(url) else url
             client = Client()
             if persona:
                 force_sign_in(client, personas[persona])
@@ -172,6 +216,7 @@ def main() -> None:
             have = borough.memberships.count()
             for _ in range(max(0, size - have)):
                 factories.officer(borough, OfficerRole.EVALUATOR)
+            _grow_published(borough, personas["officer"], size)
 
         print(f"Benchmarks on PostgreSQL, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
         bench_pages(personas, grow)
