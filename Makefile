@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+# Test processes in parallel (pytest-xdist): one per core by default.
+PYTEST_WORKERS ?= auto
 export PYTHONDONTWRITEBYTECODE := 1
 
 .DEFAULT_GOAL := help
@@ -56,7 +58,7 @@ test: install assets services ## Lint, check migrations, run the whole suite on 
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 benchmark: install assets services ## Print the benchmark figures
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) benchmarks/run.py

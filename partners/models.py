@@ -73,13 +73,21 @@ REQUIRED_SCORED_TOPICS: dict[str, str] = {
 }
 
 
+def selection_topics_unscored(questions: Iterable[SelectionQuestion]) -> list[str]:
+    """The topics of ``REQUIRED_SCORED_TOPICS`` that no scored question covers, in order.
+
+    Completing the section and the publication rules (through the section's facts) both
+    read this, so the two never disagree.
+    """
+    scored_topics = {question.topic for question in questions if question.is_scored}
+    return [topic for topic in REQUIRED_SCORED_TOPICS if topic not in scored_topics]
+
+
 def selection_questionnaire_problems(questions: Iterable[SelectionQuestion]) -> list[str]:
     """What stops a questionnaire from being complete, one message per problem."""
+    questions = list(questions)
     scored = [question for question in questions if question.is_scored]
-    scored_topics = {question.topic for question in scored}
-    problems = [
-        message for topic, message in REQUIRED_SCORED_TOPICS.items() if topic not in scored_topics
-    ]
+    problems = [REQUIRED_SCORED_TOPICS[topic] for topic in selection_topics_unscored(questions)]
     total = sum(question.weight or 0 for question in scored)
     if scored and total != 100:
         problems.append(

@@ -7,7 +7,7 @@ from typing import Any
 from procurements.models import Procurement
 from procurements.registry import BuilderSection, register_builder_section
 
-from .models import SelectionQuestion
+from .models import QuestionTopic, SelectionQuestion, selection_topics_unscored
 
 KEY = "selection-questionnaire"
 
@@ -36,6 +36,9 @@ def selection_questionnaire_facts(procurement: Procurement) -> dict[str, Any]:
     return {
         "selection_question_count": len(questions),
         "selection_weights": [question.weight for question in questions if question.is_scored],
+        "selection_unscored_topics": [
+            str(QuestionTopic(topic).label) for topic in selection_topics_unscored(questions)
+        ],
     }
 
 

@@ -9,7 +9,7 @@ it gives the publication rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +31,9 @@ class BuilderSection:
       None for a section that is not announced (the team). Frozen in each publication version.
     - ``itt_template``: the template fragment the ITT renders that content with (as
       ``content``); its headings start at ``<h3>`` (the ITT gives the section its ``<h2>``).
+    - ``fact_url_names``: facts edited on a page of their own within the section, as fact
+      name -> URL name (taking the procurement's ``pk``); a breach about such a fact links
+      there rather than to ``url_name``.
     """
 
     key: str
@@ -44,6 +47,11 @@ class BuilderSection:
     prefetch: tuple[str, ...] = field(default_factory=tuple)
     announce: Callable[[Procurement], dict[str, Any]] | None = None
     itt_template: str = ""
+    fact_url_names: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def url_name_for_fact(self, fact: str) -> str:
+        """The page that changes ``fact``: its own page if it has one, else the section's."""
+        return self.fact_url_names.get(fact, self.url_name)
 
 
 _SECTIONS: dict[str, BuilderSection] = {}

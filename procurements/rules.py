@@ -37,7 +37,7 @@ from core.calendar import (
 )
 from core.models import BankHoliday, OfficerMembership, OfficerRole
 
-from .models import AwardBasis, Regime
+from .models import AwardBasis, CriterionKind, Regime
 from .permissions import procurement_author_ids
 from .registry import builder_sections
 
@@ -46,6 +46,11 @@ if TYPE_CHECKING:
 
 # The builder section that holds the team; breaches about the team link to it.
 TEAM_SECTION_KEY = "team"
+
+# The award criteria that weigh price (or cost) and those that weigh quality: the best
+# price-quality ratio needs at least one of each with a weight (``rule_award_basis``).
+PRICE_KINDS = frozenset({CriterionKind.PRICE.value})
+QUALITY_KINDS = frozenset({CriterionKind.QUALITY.value, CriterionKind.SOCIAL_VALUE.value})
 
 
 # --- the regimes ----------------------------------------------------------------------------
@@ -258,12 +263,18 @@ class PublicationFacts:
     """
 
     # The procurement's own sections.
+    problem: str = ""
+    outcomes: str = ""
+    outcome_measures: str = ""
     regime: str = Regime.PA2023.value
     notice_date: date | None = None
     question_deadline: datetime | None = None
     participation_deadline: datetime | None = None
     award_basis: str = ""
     weights: tuple[int, ...] = ()
+    # The award criteria's total weight per kind (``CriterionKind``), as (kind, weight) pairs
+    # sorted by kind; may be given as a mapping.
+    weights_by_kind: tuple[tuple[str, int], ...] = ()
     minimum_requirement_count: int = 0
     market_gap: str = ""
     number_to_invite: int | None = None
@@ -280,6 +291,9 @@ class PublicationFacts:
     # partners: the selection questionnaire.
     selection_question_count: int = 0
     selection_weights: tuple[int, ...] = ()
+    # The topics selection must score (RULES.md point 3) that have no scored question yet, by
+    # their names; the partners app decides which topics these are.
+    selection_unscored_topics: tuple[str, ...] = ()
     # ip_rights: the IP terms.
     ip_terms_complete: bool = False
 
@@ -292,6 +306,11 @@ class PublicationFacts:
             "phases": tuple(PhaseFacts.from_value(phase) for phase in self.phases or ()),
             "estimated_value": _decimal(self.estimated_value),
             "purchase_max_cost": _decimal(self.purchase_max_cost),
+            "weights_by_kind": _weights_by_kind(self.weights_by_kind),
+            "selection_unscored_topics": tuple(self.selection_unscored_topics or ()),
+            "problem": self.problem or "",
+            "outcomes": self.outcomes or "",
+            "outcome_measures": self.outcome_measures or "",
             "market_gap": self.market_gap or "",
             "award_basis": self.award_basis or "",
         }
@@ -307,6 +326,16 @@ def _decimal(value: Any) -> Decimal | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _weights_by_kind(
+    value: Mapping[str, int] | tuple[tuple[str, int], ...] | None,
+) -> tuple[tuple[str, int], ...]:
+    pairs = value.items() if isinstance(value, Mapping) else (value or ())
+    totals: dict[str, int] = {}
+    for kind, weight in pairs:
+        totals[str(kind)] = totals.get(str(kind), 0) + int(weight or 0)
+    return tuple(sorted(totals.items()))
 
 
 def publication_facts(procurement: Procurement) -> PublicationFacts:
@@ -398,6 +427,11 @@ def _not_working_day_name(day: date, regions: frozenset[str]) -> str:
 
 def _sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def _sentence_lower(text: str) -> str:
+    """A label such as "Capability in research" for use inside a sentence."""
+    return text[:1].lower() + text[1:]
 
 
 def _phase_name(phase: PhaseFacts, index: int) -> str:
@@ -591,7 +625,7 @@ def rule_award_weights(
             "award_weights",
             f"The award criteria weights add up to {total}%. They must add up to 100%: "
             f"{'lower' if total > 100 else 'raise'} the weights by {abs(total - 100)} "
-            "percentage points in all.",
+            f"percentage point{'s' if abs(total - 100) != 1 else ''} in all.",
             "weights",
         )
     ]
@@ -615,6 +649,47 @@ def rule_minimum_requirements(
             "precisely enough for a supplier to decide whether to take part.",
             "minimum_requirement_count",
         )
+    ]
+
+
+# What the challenge must describe, by fact, with what to say when it is missing.
+CHALLENGE_ITEMS: tuple[tuple[str, str], ...] = (
+    (
+        "problem",
+        "The challenge does not describe the problem: say what problem the borough needs "
+        "solved, precisely enough for suppliers to decide whether to take part.",
+    ),
+    (
+        "outcomes",
+        "The challenge does not say which outcomes you want: describe what a solution must "
+        "achieve.",
+    ),
+    (
+        "outcome_measures",
+        "The challenge does not say how the outcomes will be measured: say how you will "
+        "measure each outcome.",
+    ),
+)
+
+
+def rule_challenge(
+    facts: PublicationFacts, regime: RegimeRules, *, today: date | None = None
+) -> list[RuleBreach]:
+    """The documents describe the need: the problem, the outcomes wanted and their measures.
+
+    PCR 2015 reg. 31(1), second subparagraph (Directive 2014/24/EU art. 31(1)):
+    the documents identify the need for an innovative solution, and the
+    information is precise enough for suppliers to identify the nature and
+    scope of the solution required and decide whether to request to
+    participate. PA 2023 s.21 and the content of the tender notice: the notice
+    and the associated tender documents describe what is to be supplied
+    precisely enough for suppliers to decide whether to take part. RULES.md
+    point 1. One breach per missing item.
+    """
+    return [
+        RuleBreach("challenge", message, fact)
+        for fact, message in CHALLENGE_ITEMS
+        if not getattr(facts, fact).strip()
     ]
 
 
@@ -736,6 +811,33 @@ def rule_number_to_invite(
     ]
 
 
+def rule_invite_at_least_max_partners(
+    facts: PublicationFacts, regime: RegimeRules, *, today: date | None = None
+) -> list[RuleBreach]:
+    """At least as many suppliers are invited to tender as partners may be appointed.
+
+    PCR 2015 reg. 31 (Directive 2014/24/EU art. 31(1)): the partnership may be
+    set up with one or several partners, and only the suppliers invited after
+    selection may submit tenders, so the partners come from those invited;
+    PA 2023 s.20, the same for a competitive flexible procedure that limits
+    the number of participants. RULES.md points 2 and 4.
+    """
+    if facts.number_to_invite is None or facts.max_partners is None:
+        return []  # rule_number_to_invite and the value rule say what is missing
+    if facts.number_to_invite >= facts.max_partners:
+        return []
+    return [
+        RuleBreach(
+            "invite_at_least_max_partners",
+            f"The number to invite, {facts.number_to_invite}, is less than the maximum number "
+            f"of partners, {facts.max_partners}. Partners are appointed from the suppliers "
+            f"invited to tender: invite at least {facts.max_partners} or lower the maximum "
+            "number of partners.",
+            "number_to_invite",
+        )
+    ]
+
+
 def rule_remuneration_within_estimated_value(
     facts: PublicationFacts, regime: RegimeRules, *, today: date | None = None
 ) -> list[RuleBreach]:
@@ -814,18 +916,45 @@ def rule_award_basis(
 
     PCR 2015 reg. 31 and reg. 67 (Directive 2014/24/EU art. 31(1)): innovation
     partnerships are awarded on the best price-quality ratio only; PA 2023
-    s.19: the most advantageous tender; RULES.md point 7.
+    s.19: the most advantageous tender; RULES.md point 7. The basis chosen must
+    say so, and the award criteria must make it true: at least one price (or
+    cost) criterion and at least one quality (or social value) criterion, each
+    with a weight above 0%. Without award criteria ``rule_award_weights``
+    speaks.
     """
-    if facts.award_basis in regime.award_bases:
-        return []
-    return [
-        RuleBreach(
-            "award_basis",
-            "An innovation partnership is awarded only on the best price-quality ratio (the "
-            "most advantageous tender): choose it as the basis of award.",
-            "award_basis",
+    breaches = []
+    if facts.award_basis not in regime.award_bases:
+        breaches.append(
+            RuleBreach(
+                "award_basis",
+                "An innovation partnership is awarded only on the best price-quality ratio "
+                "(the most advantageous tender): choose it as the basis of award.",
+                "award_basis",
+            )
         )
-    ]
+    if not facts.weights:
+        return breaches  # rule_award_weights says there are no criteria
+    weights = dict(facts.weights_by_kind)
+    if not any(weights.get(kind, 0) > 0 for kind in PRICE_KINDS):
+        breaches.append(
+            RuleBreach(
+                "award_basis",
+                "No award criterion scores price or cost. The best price-quality ratio weighs "
+                "price against quality: add a price criterion with a weight of more than 0%.",
+                "weights_by_kind",
+            )
+        )
+    if not any(weights.get(kind, 0) > 0 for kind in QUALITY_KINDS):
+        breaches.append(
+            RuleBreach(
+                "award_basis",
+                "No award criterion scores quality. The best price-quality ratio weighs "
+                "price against quality: add a quality or social value criterion with a weight "
+                "of more than 0%.",
+                "weights_by_kind",
+            )
+        )
+    return breaches
 
 
 def rule_selection_questionnaire(
@@ -835,29 +964,56 @@ def rule_selection_questionnaire(
 
     PCR 2015 reg. 31 (Directive 2014/24/EU art. 31(6)): selection applies in
     particular criteria on capacity in research and development and in
-    developing and implementing innovative solutions; RULES.md point 3.
+    developing and implementing innovative solutions; RULES.md point 3. Each of
+    those topics needs at least one scored question: which topics they are, and
+    which have none, is decided where the questionnaire's completion is checked
+    (``partners.models.selection_topics_unscored``) and reaches the rules as
+    ``selection_unscored_topics``. Pass or fail questions alone select no one on
+    capability, so a questionnaire without a scored question is refused too.
     """
+    name = "selection_questionnaire"
     if facts.selection_question_count < 1:
         return [
             RuleBreach(
-                "selection_questionnaire",
+                name,
                 "There are no selection questions: add questions on the suppliers' capacity "
                 "in research and development and in developing and implementing innovative "
                 "solutions.",
                 "selection_question_count",
             )
         ]
-    total = sum(facts.selection_weights)
-    if not facts.selection_weights or total == 100:
-        return []
-    return [
+    breaches = [
         RuleBreach(
-            "selection_questionnaire",
-            f"The scored selection questions' weights add up to {total}%. They must add up to "
-            "100%: change the weights so that they do.",
-            "selection_weights",
+            name,
+            f"There is no scored selection question on {_sentence_lower(topic)}: add one, "
+            "with a weight.",
+            "selection_unscored_topics",
         )
+        for topic in facts.selection_unscored_topics
     ]
+    if not facts.selection_weights:
+        if not breaches:
+            breaches.append(
+                RuleBreach(
+                    name,
+                    "There are no scored selection questions: add scored questions on the "
+                    "suppliers' capacity in research and development and in developing and "
+                    "implementing innovative solutions.",
+                    "selection_weights",
+                )
+            )
+        return breaches
+    total = sum(facts.selection_weights)
+    if total != 100:
+        breaches.append(
+            RuleBreach(
+                name,
+                f"The scored selection questions' weights add up to {total}%. They must add up "
+                "to 100%: change the weights so that they do.",
+                "selection_weights",
+            )
+        )
+    return breaches
 
 
 def rule_ip_terms(
@@ -933,12 +1089,14 @@ def rule_team(
 
 # Run in this order, so the messages read in the order of the task list.
 RULES: tuple[Rule, ...] = (
+    rule_challenge,
     rule_market_gap,
     rule_minimum_requirements,
     rule_participation_period,
     rule_deadlines_on_working_days,
     rule_question_deadline,
     rule_number_to_invite,
+    rule_invite_at_least_max_partners,
     rule_selection_questionnaire,
     rule_award_basis,
     rule_award_weights,

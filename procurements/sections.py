@@ -98,6 +98,14 @@ def _challenge_announce(procurement: Procurement) -> dict[str, Any]:
     }
 
 
+def _challenge_facts(procurement: Procurement) -> dict[str, Any]:
+    return {
+        "problem": procurement.problem,
+        "outcomes": procurement.outcomes,
+        "outcome_measures": procurement.outcome_measures,
+    }
+
+
 # --- the market gap ------------------------------------------------------------------------
 
 
@@ -217,6 +225,7 @@ CHALLENGE = register_builder_section(
         url_name="procurements:challenge",
         has_content=_challenge_has_content,
         summary=_challenge_summary,
+        facts=_challenge_facts,
         group=GROUP_CHALLENGE,
         announce=_challenge_announce,
         itt_template=f"{ITT_FRAGMENTS}/challenge.html",

@@ -118,6 +118,9 @@ AWARD_CRITERIA = register_builder_section(
         facts=lambda procurement: {
             "award_basis": procurement.award_basis,
             "weights": [criterion.weight for criterion in _criteria(procurement)],
+            "weights_by_kind": [
+                (criterion.kind, criterion.weight) for criterion in _criteria(procurement)
+            ],
         },
         group=GROUP,
         prefetch=("award_criteria", "award_criteria__sub_criteria"),

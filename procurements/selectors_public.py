@@ -34,6 +34,7 @@ from core.models import Borough
 from .models import (
     CALL_PUBLISHED,
     UNPUBLISHED,
+    Amendment,
     ClarificationQuestion,
     EngagementEvent,
     InterestRegistration,
@@ -258,6 +259,20 @@ def opportunity_requirements(procurement: Procurement) -> list[MinimumRequiremen
     if not procurement.call_public:
         return []
     return list(MinimumRequirement.objects.filter(procurement=procurement).order_by("order", "pk"))
+
+
+def opportunity_amendments(procurement: Procurement) -> list[Amendment]:
+    """The amendments to the published documents, oldest first, once the call is published.
+
+    Only what is public: the number, the date, the reason and the changes (each with what
+    it said before and after); never who made them."""
+    if not procurement.call_public:
+        return []
+    return list(
+        Amendment.objects.filter(procurement=procurement)
+        .only("pk", "procurement_id", "number", "reason", "changes", "created_at")
+        .order_by("number", "pk")
+    )
 
 
 def opportunity_notices(procurement: Procurement) -> list[Notice]:

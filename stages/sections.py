@@ -120,9 +120,11 @@ def announce(procurement: Procurement) -> dict[str, Any]:
 
 
 def facts(procurement: Procurement) -> dict[str, Any]:
-    """For ``procurements.rules.PublicationFacts``: phases and the purchase's maximum cost."""
+    """For ``procurements.rules.PublicationFacts``: phases, the purchase's maximum cost and the
+    estimated value (both edited on the final purchase page)."""
     plan = phase_plan_get(procurement=procurement)
     return {
+        "estimated_value": procurement.estimated_value,
         "phases": [
             {
                 "name": phase.name,
@@ -150,5 +152,9 @@ PHASE_PLAN_SECTION = register_builder_section(
         prefetch=PROCUREMENT_PREFETCH,
         announce=announce,
         itt_template="stages/itt/phase_plan.html",
+        fact_url_names={
+            "estimated_value": "stages:purchase-terms",
+            "purchase_max_cost": "stages:purchase-terms",
+        },
     )
 )

@@ -4,8 +4,11 @@ An amendment changes only what may change after publication (the challenge's
 wording, why nothing on the market meets the need, the deadlines and the
 indicative tender date), never the minimum requirements or the award criteria
 (PCR 2015 reg. 31; PA 2023 s.31; RULES.md point 5). It freezes a new
-publication version with its own ITT, keeps the changes with their reason, and
-tells every interested supplier once the transaction has committed.
+publication version with its own ITT, keeps the changes with their reason,
+publishes the tender notice again from the new version (a revised UK4 under PA
+2023, a corrigendum to the contract notice under PCR 2015; the earlier notices
+stay as published), and tells every interested supplier once the transaction
+has committed.
 
 Cancelling ends a procurement before any contract is signed. A procurement that
 had been published gets a UK12 procurement termination notice with the reason
@@ -34,6 +37,8 @@ from procurements.models import (
     NoticeKind,
     Procurement,
     ProcurementStatus,
+    PublicationVersion,
+    Regime,
 )
 from procurements.permissions_amendments import can_amend_procurement, can_cancel_procurement
 from procurements.rules import (
@@ -46,7 +51,13 @@ from procurements.rules import (
 from procurements.sections import uk_date_text, uk_datetime_text
 from procurements.services.engagement import interested_recipients
 from procurements.services.notices import notice_field, notice_publish, notice_section
-from procurements.services.publication import opportunity_url, publication_version_create
+from procurements.services.publication import (
+    engagement_notice_published,
+    opportunity_url,
+    publication_version_create,
+    tender_notice_content,
+    tender_notice_kind,
+)
 
 # What an amendment may change, in the order the form and the e-mails show them.
 AMENDABLE: dict[str, str] = {
@@ -87,6 +98,13 @@ CANCEL_REASON_REQUIRED = (
     "and sent to interested suppliers."
 )
 NOT_GIVEN = "Not given"
+# How a change to the tender notice is published: a revised tender notice under PA 2023
+# (s.31: the notice is revised when the procurement is modified), a corrigendum to the
+# contract notice under PCR 2015 (reg. 47(3), changes to the procurement documents).
+REVISION_HEADINGS = {
+    Regime.PA2023: "Revised tender notice",
+    Regime.PCR2015: "Changes to the contract notice (corrigendum)",
+}
 
 
 class AmendmentRefused(ApplicationError):
@@ -205,7 +223,8 @@ def _deadline_errors(
 def procurement_amend(
     *, actor: User, procurement: Procurement, changes: dict[str, Any], reason: str
 ) -> Amendment:
-    """Amend a published procurement's documents: a new version, its record and the e-mails.
+    """Amend a published procurement's documents: a new version, its record, the revised
+    tender notice and the e-mails.
 
     ``changes`` maps any of ``AMENDABLE`` to its new value. Refuses any other key
     (minimum requirements and award criteria with their own message), an
@@ -272,6 +291,9 @@ def procurement_amend(
     )
     amendment.full_clean()
     amendment.save()
+    notice = _revised_tender_notice_publish(
+        procurement=procurement, version=version, amendment=amendment, actor=actor
+    )
     audit_record(
         actor=actor,
         action="procurement.amended",
@@ -281,10 +303,84 @@ def procurement_amend(
             "version": version.number,
             "reason": reason,
             "changes": record,
+            "notice_id": notice.pk,
         },
     )
     _email_suppliers_after_commit(procurement, "amended", amendment=amendment)
     return amendment
+
+
+# --- the revised tender notice -----------------------------------------------------------------
+
+
+def _change_line(change: dict[str, str]) -> str:
+    return f"{change['label']}: was {change['before']}; now {change['after']}"
+
+
+def revised_tender_notice_content(
+    *,
+    procurement: Procurement,
+    version: PublicationVersion,
+    amendment: Amendment,
+    replaces: Notice | None,
+    engagement_notice: Notice | None = None,
+) -> dict[str, Any]:
+    """The tender notice of the regime composed again from the amended ``version``, marked
+    as revised, saying which notice it replaces, why and what changed."""
+    content = tender_notice_content(
+        procurement=procurement, version=version, engagement_notice=engagement_notice
+    )
+    content["title"] = f"{content['title']} (revised: amendment {amendment.number})"
+    fields = []
+    if replaces is not None:
+        published = uk_date_text(london_date(replaces.published_at))
+        fields.append(
+            notice_field(
+                "This notice replaces", f"{replaces.content['title']}, published {published}"
+            )
+        )
+    fields += [
+        notice_field(
+            "Amendment",
+            f"Amendment {amendment.number}, made {uk_date_text(london_date(amendment.created_at))}",
+        ),
+        notice_field("Reason for the change", amendment.reason),
+        notice_field("What changed", [_change_line(change) for change in amendment.changes]),
+    ]
+    heading = REVISION_HEADINGS.get(procurement.regime, "Revised notice")
+    content["sections"].insert(1, notice_section(heading, fields))
+    return content
+
+
+def _revised_tender_notice_publish(
+    *,
+    procurement: Procurement,
+    version: PublicationVersion,
+    amendment: Amendment,
+    actor: User,
+) -> Notice:
+    """Publish the revised tender notice of an amendment: the same kind as the notice it
+    replaces (UK4 under PA 2023, the contract notice under PCR 2015), from the new version.
+    The notices published before stay as they were."""
+    kind = tender_notice_kind(procurement)
+    replaces = (
+        Notice.objects.filter(procurement=procurement, kind=kind)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    return notice_publish(
+        procurement=procurement,
+        kind=kind,
+        content=revised_tender_notice_content(
+            procurement=procurement,
+            version=version,
+            amendment=amendment,
+            replaces=replaces,
+            engagement_notice=engagement_notice_published(procurement),
+        ),
+        actor=actor,
+        version=version,
+    )
 
 
 # --- cancelling --------------------------------------------------------------------------------

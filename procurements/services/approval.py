@@ -187,8 +187,12 @@ def procurement_publish(*, actor: User, procurement: Procurement) -> Procurement
         raise PermissionRefused("Only the lead officer of this procurement can publish it.")
     # Checked again against today: a deadline may have come too close since approval.
     _refuse_if_rules_broken(procurement, doing="published")
+    planned_notice_date = procurement.notice_date
     procurement.publish()
-    _save(procurement, "status", "published_at")
+    # The tender notice goes out today, whatever day was planned: the frozen documents, the
+    # ITT and the notice all give the day it was actually published.
+    procurement.notice_date = london_date(procurement.published_at)
+    _save(procurement, "status", "published_at", "notice_date")
     # Version 1 of everything announced, the market engagement notice if due, the tender
     # notice of the regime, and the ITT request (rendered by a worker after commit).
     publication_record(procurement=procurement, actor=actor)
@@ -200,6 +204,10 @@ def procurement_publish(*, actor: User, procurement: Procurement) -> Procurement
             "from": ProcurementStatus.APPROVED,
             "to": procurement.status,
             "published_at": procurement.published_at.isoformat(),
+            "notice_date": {
+                "planned": planned_notice_date.isoformat() if planned_notice_date else None,
+                "actual": procurement.notice_date.isoformat(),
+            },
         },
     )
     _email_after_commit(procurement, "published", to=procurement.approver)

@@ -47,8 +47,9 @@ from procurements.selectors_publication import ITT_KIND, itt_documents, publicat
 from procurements.services.notices import notice_field, notice_publish, notice_section
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from core.models import GeneratedDocument, User
-    from procurements.models import EngagementEvent
 
 FIRST_VERSION_REASON = "First publication of the call."
 # A section that announces content but has no fragment of its own is shown as a table.
@@ -173,13 +174,20 @@ def _authority(procurement: Procurement) -> dict[str, Any]:
     )
 
 
-def _event_when(event: EngagementEvent) -> str:
-    starts = uk_datetime_text(event.starts_at)
-    if event.ends_at is None:
-        return starts
-    if london_date(event.ends_at) == london_date(event.starts_at):
-        return f"{starts} to {uk_time_text(timezone.localtime(event.ends_at, LONDON))}"
-    return f"{starts} to {uk_datetime_text(event.ends_at)}"
+def event_when_text(starts_at: datetime, ends_at: datetime | None = None) -> str:
+    """When an event happens, in UK time, as every page and notice shows it.
+
+    "7 December 2026 at 10am" with no end; "7 December 2026, 10am to 12:30pm" when it
+    ends the same day in London; "7 December 2026 at 10am to 8 December 2026 at 4pm"
+    when it ends another day.
+    """
+    if ends_at is None:
+        return uk_datetime_text(starts_at)
+    starts = timezone.localtime(starts_at, LONDON)
+    ends = timezone.localtime(ends_at, LONDON)
+    if starts.date() == ends.date():
+        return f"{uk_date_text(starts.date())}, {uk_time_text(starts)} to {uk_time_text(ends)}"
+    return f"{uk_datetime_text(starts_at)} to {uk_datetime_text(ends_at)}"
 
 
 def market_engagement_notice_content(engagement: MarketEngagement) -> dict[str, Any]:
@@ -193,7 +201,7 @@ def market_engagement_notice_content(engagement: MarketEngagement) -> dict[str, 
         notice_field(
             event.title,
             [
-                _event_when(event),
+                event_when_text(event.starts_at, event.ends_at),
                 f"Place: {event.place}" if event.place else "",
                 f"Online: {event.online_url}" if event.online_url else "",
                 event.description,
@@ -346,14 +354,19 @@ def tender_notice_content(
     }
 
 
-def _engagement_notice(*, procurement: Procurement, actor: User) -> Notice | None:
-    """The market engagement notice: the one already published, or one published now if the
-    borough's engagement was published without one (before the tender notice)."""
-    notice = (
+def engagement_notice_published(procurement: Procurement) -> Notice | None:
+    """The market engagement notice already published for ``procurement``, if any."""
+    return (
         Notice.objects.filter(procurement=procurement, kind=NoticeKind.UK2)
         .order_by("published_at", "pk")
         .first()
     )
+
+
+def _engagement_notice(*, procurement: Procurement, actor: User) -> Notice | None:
+    """The market engagement notice: the one already published, or one published now if the
+    borough's engagement was published without one (before the tender notice)."""
+    notice = engagement_notice_published(procurement)
     if notice is not None:
         return notice
     engagement = (

@@ -66,7 +66,9 @@ def breach_rows(procurement: Procurement, breaches: list[RuleBreach], user) -> l
         if may_edit and breach.section:
             try:
                 section = builder_section_get(breach.section)
-                url = reverse(section.url_name, kwargs={"pk": procurement.pk})
+                url = reverse(
+                    section.url_name_for_fact(breach.field), kwargs={"pk": procurement.pk}
+                )
             except (KeyError, NoReverseMatch):
                 url = ""
         rows.append({"message": breach.message, "url": url, "rule": breach.rule})

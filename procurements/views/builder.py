@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError
+from core.models import DocumentStatus
 from core.permissions import is_officer
 from procurements.forms import (
     ChallengeForm,
@@ -21,6 +22,7 @@ from procurements.forms import (
 )
 from procurements.models import SectionStatus
 from procurements.permissions import can_edit_procurement
+from procurements.permissions_publication import can_retry_itt, was_published
 from procurements.registry import builder_section_get, builder_sections
 from procurements.sections import uk_datetime_text
 from procurements.selectors import (
@@ -29,6 +31,7 @@ from procurements.selectors import (
     procurement_prefetch_sections,
     section_summary_rows,
 )
+from procurements.selectors_publication import itt_documents
 from procurements.services.builder import (
     procurement_challenge_save,
     procurement_create,
@@ -116,6 +119,25 @@ def _section_rows(procurement, may_edit: bool) -> list[dict]:
     return rows
 
 
+def _published_panel(request, procurement) -> dict | None:
+    """Once published: when, the public page, and the state of the latest ITT (with the
+    ready one suppliers get meanwhile). One query for every ITT document."""
+    if not was_published(procurement):
+        return None
+    documents = list(itt_documents(procurement))
+    latest = documents[0] if documents else None
+    ready = next((d for d in documents if d.status == DocumentStatus.READY), None)
+    return {
+        "date": uk_datetime_text(procurement.published_at),
+        "opportunity_url": reverse("opportunities:detail", kwargs={"pk": procurement.pk}),
+        "itt": latest,
+        "itt_ready": ready,
+        "itt_url": reverse("opportunities:itt-download", kwargs={"pk": procurement.pk}),
+        "publication_url": reverse("procurements:publication", kwargs={"pk": procurement.pk}),
+        "may_retry": can_retry_itt(request.user, procurement),
+    }
+
+
 @login_required
 def task_list(request, pk: int):
     procurement = procurement_prefetch_sections(procurement_for_view(request, pk))
@@ -131,6 +153,7 @@ def task_list(request, pk: int):
         "completed_count": sum(row["status"] == SectionStatus.COMPLETED for row in rows),
         "section_count": len(rows),
         "may_edit": may_edit,
+        "published": _published_panel(request, procurement),
     }
     return render(request, "procurements/task_list.html", context)
 

@@ -33,6 +33,7 @@ from procurements.services.engagement import (
     market_engagement_publish,
     market_engagement_save,
 )
+from procurements.services.publication import event_when_text
 from procurements.views.common import procurement_for_view
 
 ONLY_OFFICERS = (
@@ -58,11 +59,7 @@ def _engagement_page(request, procurement: Procurement, *, form=None, error: str
             }
         form = MarketEngagementForm(initial=initial)
     events = [
-        {
-            "event": event,
-            "starts": uk_datetime_text(event.starts_at),
-            "ends": uk_datetime_text(event.ends_at),
-        }
+        {"event": event, "when": event_when_text(event.starts_at, event.ends_at)}
         for event in engagement_event_list(engagement=engagement)
     ]
     notice = None

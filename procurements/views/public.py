@@ -21,6 +21,7 @@ from procurements.selectors_public import (
     PAGE_SIZE,
     PublicStatus,
     borough_choices,
+    opportunity_amendments,
     opportunity_answered_questions,
     opportunity_card,
     opportunity_events,
@@ -32,6 +33,7 @@ from procurements.selectors_public import (
     opportunity_requirements,
     published_engagement,
 )
+from procurements.services.publication import event_when_text
 
 # Public status -> GOV.UK tag modifier.
 STATUS_TAGS = {
@@ -128,12 +130,15 @@ def _timetable(procurement) -> dict[str, str]:
 
 def _event_rows(events) -> list[dict]:
     return [
-        {
-            "event": event,
-            "starts": uk_datetime_text(event.starts_at),
-            "ends": uk_datetime_text(event.ends_at),
-        }
+        {"event": event, "when": event_when_text(event.starts_at, event.ends_at)}
         for event in events
+    ]
+
+
+def _amendment_rows(amendments) -> list[dict]:
+    return [
+        {"amendment": amendment, "date": uk_day_text(amendment.created_at)}
+        for amendment in amendments
     ]
 
 
@@ -170,6 +175,7 @@ def opportunity_detail_page(request, pk: int):
         "requirements": opportunity_requirements(procurement),
         "questions": questions,
         "notices": notices,
+        "amendments": _amendment_rows(opportunity_amendments(procurement)),
         "itt": opportunity_itt(procurement),
         "itt_url": url_or_blank("opportunities:itt-download", pk=pk),
         "timetable": _timetable(procurement) if call_public else None,

@@ -34,8 +34,34 @@ def test_the_officer_home_shows_each_borough_and_a_panel_per_role(login, persona
     assert response.status_code == 200
     assert personas.borough_a.name in html and personas.borough_b.name in html
     assert "Procurement officer" in html and "Evaluator" in html
-    assert "There is nothing here for you yet" in html
+    assert "There is nothing here for you yet" not in html
+    assert "once the procurement pages are available" not in html
+    # The evaluator's panel leads to the procurements too.
+    assert (
+        f'<a class="govuk-link" href="{reverse("procurements:list")}">Procurements'
+        f'<span class="govuk-visually-hidden"> you evaluate for {personas.borough_b.name}</span>'
+    ) in html
+    assert reverse("procurements:awaiting-approval") not in html
     assert reverse("admin:index") not in html
+
+
+@pytest.mark.django_db
+def test_an_approver_is_pointed_to_what_waits_for_their_approval(login, personas):
+    html = login(personas.approver_a).get(reverse("core:officer-home")).content.decode()
+    assert "Approver" in html
+    assert f'href="{reverse("procurements:awaiting-approval")}"' in html
+    assert "Procurements waiting for your approval" in html
+    assert f'href="{reverse("procurements:list")}"' in html
+    assert "There is nothing here for you yet" not in html
+
+
+@pytest.mark.django_db
+def test_an_evaluator_is_pointed_to_the_procurements(login, personas):
+    html = login(personas.evaluator_a).get(reverse("core:officer-home")).content.decode()
+    assert "Evaluator" in html
+    assert f'href="{reverse("procurements:list")}"' in html
+    assert reverse("procurements:awaiting-approval") not in html
+    assert "There is nothing here for you yet" not in html
 
 
 @pytest.mark.django_db
@@ -65,7 +91,11 @@ def test_the_supplier_home_shows_the_organisation_the_role_and_its_pages(login, 
         "core:organisation-invite",
     ]:
         assert reverse(name) in html
-    assert "There are no opportunities to show yet" in html
+    assert "There are no opportunities to show yet" not in html
+    assert (
+        f'<a class="govuk-link" href="{reverse("opportunities:list")}">Find opportunities</a>'
+        in (html)
+    )
 
 
 @pytest.mark.django_db

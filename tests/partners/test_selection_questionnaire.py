@@ -451,6 +451,10 @@ def test_the_facts_count_the_questions_and_list_the_scored_weights(draft):
     assert selection_questionnaire_facts(draft) == {
         "selection_question_count": 0,
         "selection_weights": [],
+        "selection_unscored_topics": [
+            "Capability in research and development",
+            "Developing and implementing innovative solutions",
+        ],
     }
 
     complete_questionnaire(draft)
@@ -458,6 +462,7 @@ def test_the_facts_count_the_questions_and_list_the_scored_weights(draft):
     assert selection_questionnaire_facts(draft) == {
         "selection_question_count": 3,
         "selection_weights": [60, 40],
+        "selection_unscored_topics": [],
     }
 
 

@@ -16,9 +16,12 @@ from procurements.models import (
     AwardCriterion,
     InterestRegistration,
     MinimumRequirement,
+    Notice,
+    NoticeKind,
     Procurement,
     ProcurementStatus,
     PublicationVersion,
+    Regime,
 )
 from procurements.rules import REGIMES, amendment_deadline_breaches
 from procurements.sections import uk_date_text, uk_datetime_text
@@ -28,7 +31,9 @@ from procurements.services.amendments import (
     AmendmentRefused,
     procurement_amend,
 )
+from procurements.services.approval import procurement_publish
 from tests import factories
+from tests.procurements.publication_samples import TITLE, announced_procurement
 from tests.query_budget import assert_query_budget
 
 pytestmark = pytest.mark.django_db
@@ -209,6 +214,119 @@ def test_interested_suppliers_are_emailed_the_changes_and_reason_only_after_comm
     assert personas.supplier_b_admin.email not in [a for e in mail.outbox for a in e.to]
 
 
+# -- the revised tender notice -----------------------------------------------------------------
+
+
+def lines(notice: Notice, heading: str, label: str) -> list[str]:
+    [section] = [s for s in notice.content["sections"] if s["heading"] == heading]
+    [found] = [item for item in section["fields"] if item["label"] == label]
+    return found["lines"]
+
+
+def published_for_real(personas, django_capture_on_commit_callbacks, **fields) -> Procurement:
+    """Published by the lead officer, with version 1 and the tender notice of its regime."""
+    procurement = announced_procurement(personas, **fields)
+    with django_capture_on_commit_callbacks():
+        procurement_publish(actor=personas.officer_a, procurement=procurement)
+    return reloaded(procurement)
+
+
+def later_deadline(procurement, days: int = 7) -> datetime:
+    return at_noon(
+        working_day_on_or_after(london_date(procurement.participation_deadline) + timedelta(days))
+    )
+
+
+def test_an_amendment_publishes_a_revised_uk4_with_the_new_deadline_and_keeps_the_old_one(
+    personas, django_capture_on_commit_callbacks
+):
+    procurement = published_for_real(personas, django_capture_on_commit_callbacks)
+    [original] = Notice.objects.filter(procurement=procurement)
+    as_published = Notice.objects.filter(pk=original.pk).values().get()
+    old_deadline = procurement.participation_deadline
+    new_deadline = later_deadline(procurement)
+
+    with django_capture_on_commit_callbacks():
+        amendment = procurement_amend(
+            actor=personas.officer_a,
+            procurement=procurement,
+            changes={"participation_deadline": new_deadline},
+            reason="More time for consortia to form.",
+        )
+
+    # The notice published before is exactly as it was.
+    assert Notice.objects.filter(pk=original.pk).values().get() == as_published
+    assert lines(original, "Timetable (UK time)", "Deadline for requests to participate") == [
+        uk_datetime_text(old_deadline)
+    ]
+    revised = Notice.objects.filter(procurement=procurement).exclude(pk=original.pk).get()
+    assert revised.kind == original.kind == NoticeKind.UK4
+    assert revised.version == amendment.version and revised.version.number == 2
+    assert revised.created_by == personas.officer_a
+    assert revised.content["title"] == f"UK4 tender notice: {TITLE} (revised: amendment 1)"
+    assert lines(revised, "Timetable (UK time)", "Deadline for requests to participate") == [
+        uk_datetime_text(new_deadline)
+    ]
+    assert lines(revised, "Procurement documents", "Version") == ["Version 2"]
+    assert lines(revised, "Revised tender notice", "This notice replaces") == [
+        f"UK4 tender notice: {TITLE}, published {uk_date_text(today())}"
+    ]
+    assert lines(revised, "Revised tender notice", "Amendment") == [
+        f"Amendment 1, made {uk_date_text(today())}"
+    ]
+    assert lines(revised, "Revised tender notice", "Reason for the change") == [
+        "More time for consortia to form."
+    ]
+    assert lines(revised, "Revised tender notice", "What changed") == [
+        f"Deadline for requests to participate: was {uk_datetime_text(old_deadline)}; "
+        f"now {uk_datetime_text(new_deadline)}"
+    ]
+    event = AuditEvent.objects.get(action="procurement.amended")
+    assert event.data["notice_id"] == revised.pk
+    published = AuditEvent.objects.filter(action="procurement.notice_published").order_by("pk")
+    assert [(e.data["kind"], e.data["version"]) for e in published] == [("uk4", 1), ("uk4", 2)]
+
+
+def test_under_pcr_2015_each_amendment_publishes_a_contract_notice_corrigendum(
+    personas, django_capture_on_commit_callbacks
+):
+    procurement = published_for_real(
+        personas,
+        django_capture_on_commit_callbacks,
+        regime=Regime.PCR2015,
+        market_engagement_evidence="",
+    )
+    with django_capture_on_commit_callbacks():
+        procurement_amend(
+            actor=personas.officer_a,
+            procurement=procurement,
+            changes={"outcomes": "Falls are noticed within five minutes."},
+            reason="A measurable outcome.",
+        )
+        procurement_amend(
+            actor=personas.officer_a,
+            procurement=procurement,
+            changes={"participation_deadline": later_deadline(procurement)},
+            reason="More time.",
+        )
+
+    original, first, second = Notice.objects.filter(procurement=procurement).order_by("pk")
+    assert {original.kind, first.kind, second.kind} == {NoticeKind.PCR_CONTRACT_NOTICE}
+    assert original.content["title"] == f"Contract notice: {TITLE}"
+    assert first.content["title"] == f"Contract notice: {TITLE} (revised: amendment 1)"
+    assert second.content["title"] == f"Contract notice: {TITLE} (revised: amendment 2)"
+    heading = "Changes to the contract notice (corrigendum)"
+    assert lines(first, "The procurement", "Outcomes wanted") == [
+        "Falls are noticed within five minutes."
+    ]
+    # Each revision replaces the latest notice before it.
+    assert lines(second, heading, "This notice replaces")[0].startswith(first.content["title"])
+    assert lines(second, heading, "What changed")[0].startswith(
+        "Deadline for requests to participate: was "
+    )
+    assert "regulation 31" in lines(second, "Procedure", "Procedure")[0]
+
+
 # -- what cannot be amended --------------------------------------------------------------------
 
 
@@ -306,6 +424,7 @@ def test_a_refused_amendment_changes_nothing_and_sends_nothing(
 
     assert callbacks == []
     assert not AuditEvent.objects.filter(action="procurement.amended").exists()
+    assert not Notice.objects.filter(procurement=procurement).exists()
 
 
 # -- deadlines ---------------------------------------------------------------------------------

@@ -547,13 +547,21 @@ def test_anonymous_people_are_sent_to_sign_in(procurement):
 
 def test_the_section_gives_the_award_basis_and_the_weights_in_order_to_the_rules(procurement):
     section = builder_section_get("award-criteria")
-    assert section.facts(procurement) == {"award_basis": "price_quality", "weights": []}
+    assert section.facts(procurement) == {
+        "award_basis": "price_quality",
+        "weights": [],
+        "weights_by_kind": [],
+    }
     _criterion(procurement, kind="quality", weight=69, order=0)
     _criterion(procurement, kind="price", name="Price", weight=30, order=1)
 
     facts = section.facts(Procurement.objects.get(pk=procurement.pk))
 
-    assert facts == {"award_basis": "price_quality", "weights": [69, 30]}
+    assert facts == {
+        "award_basis": "price_quality",
+        "weights": [69, 30],
+        "weights_by_kind": [("quality", 69), ("price", 30)],
+    }
 
 
 def test_the_section_summarises_the_settings_and_each_criterion(procurement):

@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 
 from core.models import DocumentStatus, GeneratedDocument
 from procurements.models import (
+    Amendment,
     ClarificationQuestion,
     EngagementEvent,
     InterestRegistration,
@@ -566,6 +567,90 @@ def test_notices_are_listed_with_their_links(personas):
     assert f'<a class="govuk-link" href="{link}">UK4 tender notice: Falls at home</a>' in html
 
 
+def _amend(procurement, personas, number, reason, changes) -> Amendment:
+    version = PublicationVersion.objects.create(
+        procurement=procurement, number=number + 1, content={}, created_by=personas.officer_a
+    )
+    return Amendment.objects.create(
+        procurement=procurement,
+        number=number,
+        reason=reason,
+        changes=changes,
+        version=version,
+        created_by=personas.officer_a,
+        created_at=datetime(2031, 1, 5 + number, 9, 0, tzinfo=UK),
+    )
+
+
+def test_the_amendments_are_listed_with_their_date_reason_and_changes(personas):
+    procurement = _full_opportunity(personas)
+    _amend(
+        procurement,
+        personas,
+        1,
+        "More time for consortia to form.",
+        [
+            {
+                "field": "participation_deadline",
+                "label": "Deadline for requests to participate",
+                "before": "27 January 2031 at midday",
+                "after": "3 February 2031 at midday",
+            }
+        ],
+    )
+    _amend(
+        procurement,
+        personas,
+        2,
+        "Cameras are not acceptable to residents.",
+        [
+            {
+                "field": "market_gap",
+                "label": "Why no product or service on the market meets the need",
+                "before": "No product works without a wearable.",
+                "after": "Sensors need a smartphone these residents do not have.",
+            }
+        ],
+    )
+
+    html = _html(Client().get(reverse("opportunities:detail", kwargs={"pk": procurement.pk})))
+    section = html.split(">Amendments</h2>")[1].split(">Notices</h2>")[0]
+
+    assert re.search(
+        r"Amendment 1, 6 January 2031</h3>.*Amendment 2, 7 January 2031</h3>", section, re.S
+    )
+    assert "Reason: More time for consortia to form." in section
+    assert "Reason: Cameras are not acceptable to residents." in section
+    rows = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+        for row in re.findall(r"<tbody.*?</tbody>", section, re.S)
+    ]
+    assert rows == [
+        "Deadline for requests to participate 27 January 2031 at midday 3 February 2031 at midday",
+        "Why no product or service on the market meets the need "
+        "No product works without a wearable. "
+        "Sensors need a smartphone these residents do not have.",
+    ]
+    assert personas.officer_a.get_full_name() not in html  # never who made them
+
+
+def test_an_opportunity_never_amended_says_so(personas):
+    procurement = _full_opportunity(personas)
+
+    html = _html(Client().get(reverse("opportunities:detail", kwargs={"pk": procurement.pk})))
+
+    assert "The documents have not been amended since the call was published." in html
+
+
+def test_an_engagement_shows_no_amendments_section(personas):
+    procurement = _draft(personas)
+    _engagement(procurement)
+
+    html = _html(Client().get(reverse("opportunities:detail", kwargs={"pk": procurement.pk})))
+
+    assert ">Amendments</h2>" not in html
+
+
 def test_an_engagement_page_shows_its_notice_and_events_never_the_drafts_fields(personas):
     procurement = _draft(
         personas,
@@ -597,7 +682,7 @@ def test_an_engagement_page_shows_its_notice_and_events_never_the_drafts_fields(
         "Tell us what keeps flats warm",
         "market@aldgate.example.org",
         "Supplier day",
-        "6 May 2031 at 10am to 6 May 2031 at 1pm",
+        "6 May 2031, 10am to 1pm",
         "Aldgate Town Hall",
         "https://meet.example.org/supplier-day",
         ">Market engagement<",
@@ -698,7 +783,8 @@ def test_the_itt_is_offered_when_a_rendering_is_ready(personas):
 
     link = reverse("opportunities:itt-download", kwargs={"pk": procurement.pk})
     assert f'href="{link}"' in html
-    assert "Download Invitation to tender (PDF, version 1, 2.0\xa0KB)" in html
+    assert "Download the invitation to tender, version 1 (PDF, 2.0\xa0KB)" in html
+    assert html.count("version 1") == 1  # said once, not again in the brackets
 
 
 def test_a_supplier_whose_organisation_follows_is_offered_to_stop(personas, login):

@@ -1,5 +1,6 @@
 """The public opportunities list and an opportunity's page make the same number of queries
-with 1 row as with 50: results, requirements, answered questions, notices, events."""
+with 1 row as with 50: results, requirements, answered questions, notices, amendments,
+events."""
 
 import itertools
 from datetime import timedelta
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from procurements.models import (
+    Amendment,
     ClarificationQuestion,
     EngagementEvent,
     MarketEngagement,
@@ -16,6 +18,7 @@ from procurements.models import (
     Notice,
     Procurement,
     ProcurementStatus,
+    PublicationVersion,
     Sector,
 )
 from tests import factories
@@ -100,12 +103,31 @@ def _grow_opportunity(personas, procurement):
                 content={"title": f"Notice {i}", "sections": []},
                 created_by=personas.officer_a,
             )
+            version = PublicationVersion.objects.create(
+                procurement=procurement, number=i, content={}, created_by=personas.officer_a
+            )
+            Amendment.objects.create(
+                procurement=procurement,
+                number=i,
+                reason=f"Reason {i}",
+                changes=[
+                    {"field": "problem", "label": "The problem", "before": "a", "after": "b"},
+                    {
+                        "field": "outcomes",
+                        "label": "The outcomes wanted",
+                        "before": "",
+                        "after": "c",
+                    },
+                ],
+                version=version,
+                created_by=personas.officer_a,
+            )
 
     return add
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "supplier_a_admin", "officer_a"])
-def test_an_opportunity_does_not_grow_with_its_questions_notices_and_requirements(
+def test_an_opportunity_does_not_grow_with_its_questions_notices_amendments_and_requirements(
     personas, login, persona
 ):
     procurement = _published(personas)

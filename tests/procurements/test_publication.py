@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from core.calendar import bank_holidays_seed
+from core.calendar import bank_holidays_seed, london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, DocumentStatus, GeneratedDocument
 from core.services.documents import DOCUMENT_MAX_ATTEMPTS, document_fail, document_render
@@ -30,12 +30,13 @@ from procurements.models import (
     Regime,
 )
 from procurements.registry import builder_sections
-from procurements.sections import uk_datetime_text
+from procurements.sections import uk_date_text, uk_datetime_text
 from procurements.selectors_publication import itt_documents, itt_latest_ready
 from procurements.services.approval import PublicationRulesBroken, procurement_publish
 from procurements.services.notices import notice_publish
 from procurements.services.publication import (
     FIRST_VERSION_REASON,
+    event_when_text,
     itt_retry,
     market_engagement_notice_content,
     publication_content,
@@ -93,6 +94,22 @@ def ready_itt(version: PublicationVersion) -> GeneratedDocument:
     document.file.save(f"itt-test-{version.pk}.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
     document.save()
     return document
+
+
+def what_was_announced(procurement) -> dict:
+    """Every version and notice of ``procurement`` as stored, to compare before and after."""
+    return {
+        "versions": list(
+            PublicationVersion.objects.filter(procurement=procurement)
+            .order_by("number")
+            .values("pk", "number", "content", "reason", "created_at")
+        ),
+        "notices": list(
+            Notice.objects.filter(procurement=procurement)
+            .order_by("pk")
+            .values("pk", "kind", "version_id", "content", "published_at")
+        ),
+    }
 
 
 def page_url(procurement) -> str:
@@ -163,6 +180,47 @@ def test_publishing_freezes_version_1_with_every_announced_section(
     MinimumRequirement.objects.filter(procurement=procurement).update(text="Changed later")
     version.refresh_from_db()
     assert version.content == content
+
+
+def test_publishing_sets_the_notice_date_to_the_day_it_is_published(
+    personas, django_capture_on_commit_callbacks
+):
+    """Planned for a week ahead, published today: the documents, the ITT and the tender
+    notice all give today, and the audit event says both."""
+    draft = announced_procurement(personas)
+    planned = draft.notice_date
+    today = london_date(timezone.now())
+    assert planned > today
+
+    procurement = publish(personas, draft, django_capture_on_commit_callbacks)
+
+    assert procurement.notice_date == today == london_date(procurement.published_at)
+    version = PublicationVersion.objects.get(procurement=procurement)
+    timetable = {s["key"]: s["content"] for s in version.content["sections"]}["timetable"]
+    assert timetable["notice_date"] == uk_date_text(today)
+    notice = Notice.objects.get(procurement=procurement, kind=NoticeKind.UK4)
+    assert lines(notice, "Timetable (UK time)", "Date of this notice") == [uk_date_text(today)]
+    event = AuditEvent.objects.get(action="procurement.published")
+    assert event.data["notice_date"] == {
+        "planned": planned.isoformat(),
+        "actual": today.isoformat(),
+    }
+
+
+def test_a_notice_date_already_passed_is_also_set_to_the_day_of_publication(
+    personas, django_capture_on_commit_callbacks
+):
+    today = london_date(timezone.now())
+    planned = today - timedelta(days=3)
+    procurement = publish(
+        personas,
+        announced_procurement(personas, notice_date=planned),
+        django_capture_on_commit_callbacks,
+    )
+
+    assert procurement.notice_date == today
+    event = AuditEvent.objects.get(action="procurement.published")
+    assert event.data["notice_date"]["planned"] == planned.isoformat()
 
 
 def test_the_itt_is_requested_in_the_transaction_and_enqueued_only_after_commit(
@@ -331,7 +389,7 @@ def test_a_published_market_engagement_gets_a_uk2_before_the_uk4(
         "UK2 preliminary market engagement notice: Night-time falls: what could work?"
     )
     assert lines(uk2, "Engagement events", "Supplier open day") == [
-        "10 June 2026 at 10:30am to 1pm",
+        "10 June 2026, 10:30am to 1pm",
         "Place: Aldgate Town Hall",
         "Online: https://meet.example.org/falls",
     ]
@@ -340,6 +398,26 @@ def test_a_published_market_engagement_gets_a_uk2_before_the_uk4(
     assert "Kingsmead" not in json.dumps(uk2.content)
     assert lines(uk4, "Preliminary market engagement", "Carried out") == ["Yes"]
     assert lines(uk4, "Preliminary market engagement", "Notice")[0].startswith(uk2.content["title"])
+
+
+def test_the_event_time_reads_the_same_on_the_officer_page_the_public_page_and_the_notice(
+    personas, django_capture_on_commit_callbacks, login
+):
+    procurement = announced_procurement(personas)
+    _engagement(procurement, personas)
+    procurement = publish(personas, procurement, django_capture_on_commit_callbacks)
+    when = "10 June 2026, 10:30am to 1pm"
+
+    uk2 = Notice.objects.get(procurement=procurement, kind=NoticeKind.UK2)
+    assert lines(uk2, "Engagement events", "Supplier open day")[0] == when
+    officer_page = login(personas.officer_a).get(
+        reverse("procurements:engagement", kwargs={"pk": procurement.pk})
+    )
+    assert f'<td class="govuk-table__cell">{when}</td>' in officer_page.content.decode()
+    engagement_only = announced_procurement(personas, status=ProcurementStatus.DRAFT)
+    _engagement(engagement_only, personas)
+    public_page = Client().get(reverse("opportunities:detail", kwargs={"pk": engagement_only.pk}))
+    assert f'<dd class="govuk-summary-list__value">{when}</dd>' in public_page.content.decode()
 
 
 def test_an_engagement_notice_already_published_is_not_published_again(
@@ -371,6 +449,38 @@ def test_an_engagement_that_was_never_published_gets_no_notice(
     assert list(Notice.objects.values_list("kind", flat=True)) == [NoticeKind.UK4]
 
 
+@pytest.mark.parametrize(
+    ("starts", "ends", "expected"),
+    [
+        # 7 December is in Greenwich Mean Time: UTC is London time.
+        (datetime(2026, 12, 7, 10, 0, tzinfo=UTC), None, "7 December 2026 at 10am"),
+        (
+            datetime(2026, 12, 7, 10, 0, tzinfo=UTC),
+            datetime(2026, 12, 7, 12, 30, tzinfo=UTC),
+            "7 December 2026, 10am to 12:30pm",
+        ),
+        (
+            datetime(2026, 12, 7, 10, 0, tzinfo=UTC),
+            datetime(2026, 12, 8, 16, 0, tzinfo=UTC),
+            "7 December 2026 at 10am to 8 December 2026 at 4pm",
+        ),
+        # In British Summer Time 23:30 UTC is already the next day in London.
+        (
+            datetime(2026, 6, 10, 20, 0, tzinfo=UTC),
+            datetime(2026, 6, 10, 23, 30, tzinfo=UTC),
+            "10 June 2026 at 9pm to 11 June 2026 at 12:30am",
+        ),
+        (
+            datetime(2026, 6, 10, 11, 0, tzinfo=UTC),
+            datetime(2026, 6, 10, 11, 0, tzinfo=UTC) + timedelta(hours=1),
+            "10 June 2026, midday to 1pm",
+        ),
+    ],
+)
+def test_event_times_read_the_same_on_every_page_and_notice(starts, ends, expected):
+    assert event_when_text(starts, ends) == expected
+
+
 # --- a failed ITT, the officer page and generating it again -------------------------------------
 
 
@@ -380,6 +490,7 @@ def test_a_failed_itt_leaves_it_published_the_page_says_so_and_generating_again_
     procurement = publish(
         personas, announced_procurement(personas), django_capture_on_commit_callbacks
     )
+    announced = what_was_announced(procurement)
     [failed] = itt_documents(procurement)
     # The storage is broken for every attempt: the worker gives up.
     occupied = tmp_path / "occupied"
@@ -392,6 +503,8 @@ def test_a_failed_itt_leaves_it_published_the_page_says_so_and_generating_again_
     failed.refresh_from_db()
     assert failed.status == DocumentStatus.FAILED
     assert Procurement.objects.get(pk=procurement.pk).status == ProcurementStatus.PUBLISHED
+    # Nothing announced changes: the same version with the same content, the same notices.
+    assert what_was_announced(procurement) == announced
     settings.MEDIA_ROOT = media_root
 
     client = login(personas.officer_a)
@@ -412,6 +525,8 @@ def test_a_failed_itt_leaves_it_published_the_page_says_so_and_generating_again_
     assert event.actor == personas.officer_a
     assert (event.data["failed_document_id"], event.data["document_id"]) == (failed.pk, again.pk)
     assert "NotADirectoryError" in event.data["error"]
+    # Generating it again announces nothing new either: no new version, no new notice.
+    assert what_was_announced(procurement) == announced
 
     html = client.get(page_url(procurement)).content.decode()
     assert "could not be generated" not in html
@@ -427,6 +542,7 @@ def test_a_failed_itt_leaves_it_published_the_page_says_so_and_generating_again_
         response.content.decode()
     )
     assert itt_documents(procurement).count() == 2
+    assert what_was_announced(procurement) == announced
 
 
 def test_only_the_borough_officers_generate_again_and_only_a_failed_itt(

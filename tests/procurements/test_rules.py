@@ -5,11 +5,19 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from core.calendar import LONDON, bank_holidays_seed
 from core.models import BankHoliday, OfficerRole
 from procurements import registry, rules
-from procurements.models import AwardBasis, AwardCriterion, MinimumRequirement, Regime
+from procurements.models import (
+    AwardBasis,
+    AwardCriterion,
+    MinimumRequirement,
+    Procurement,
+    ProcurementStatus,
+    Regime,
+)
 from procurements.registry import BuilderSection
 from procurements.rules import (
     PA2023_RULES,
@@ -21,7 +29,9 @@ from procurements.rules import (
     publication_breaches,
     publication_facts,
 )
+from procurements.views.approval import breach_rows
 from tests import factories
+from tests.procurements.publication_samples import announced_procurement
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +62,15 @@ def facts(**changes) -> PublicationFacts:
     """Facts that break no rule under either regime; ``changes`` break one."""
     values = {
         "regime": PA,
+        "problem": "People with dementia cannot live alone safely at home.",
+        "outcomes": "People with dementia live at home for a year longer.",
+        "outcome_measures": "Months lived at home after diagnosis, against the 2026 baseline.",
         "notice_date": date(2027, 5, 10),  # a Monday
         "question_deadline": at_noon(date(2027, 5, 24)),
         "participation_deadline": at_noon(date(2027, 6, 15)),  # 36 days later, a Tuesday
         "award_basis": AwardBasis.PRICE_QUALITY.value,
         "weights": [60, 30, 10],
+        "weights_by_kind": {"quality": 60, "price": 30, "social_value": 10},
         "minimum_requirement_count": 2,
         "market_gap": "No product on the market lets people with dementia live alone safely.",
         "number_to_invite": 4,
@@ -188,6 +202,49 @@ def test_a_pa2023_minimum_ending_on_good_friday_points_to_the_tuesday_after_east
     ]
 
 
+def test_a_pa2023_period_of_exactly_25_days_across_christmas_is_accepted_and_24_refused():
+    """PA 2023 counts calendar days: the bank holidays inside the period do not lengthen it."""
+    across_christmas = {
+        "notice_date": date(2026, 12, 18),
+        "question_deadline": at_noon(date(2027, 1, 5)),
+    }
+    assert PA2023_RULES.participation_period_last_day(date(2026, 12, 18)) == date(2027, 1, 12)
+    exact = facts(**across_christmas, participation_deadline=at_noon(date(2027, 1, 12)))
+    assert broken(exact) == {}
+    assert "participation_period" in broken(
+        facts(**across_christmas, participation_deadline=at_noon(date(2027, 1, 11)))
+    )
+
+
+def test_a_pa2023_period_of_exactly_25_days_across_easter_is_accepted():
+    # 8 March 2027 + 25 days is Friday 2 April, after Good Friday (26 March) and Easter
+    # Monday (29 March): the two bank holidays are counted like any other day.
+    across_easter = {
+        "notice_date": date(2027, 3, 8),
+        "question_deadline": at_noon(date(2027, 3, 22)),
+    }
+    assert broken(facts(**across_easter, participation_deadline=at_noon(date(2027, 4, 2)))) == {}
+    assert broken(facts(**across_easter, participation_deadline=at_noon(date(2027, 4, 1)))) == {
+        "participation_period": [
+            "The participation period is 24 days. Under the Procurement Act 2023 it must be at "
+            "least 25 days: move the participation deadline to 2 April 2027 or later."
+        ]
+    }
+
+
+def test_a_pa2023_minimum_ending_on_good_friday_is_long_enough_but_not_a_working_day():
+    # 1 March 2027 + 25 days is Good Friday 26 March: the period is long enough, but the
+    # deadline cannot fall on a bank holiday; the Tuesday after Easter is accepted.
+    easter = {"notice_date": date(2027, 3, 1), "question_deadline": at_noon(date(2027, 3, 12))}
+    on_good_friday = broken(facts(**easter, participation_deadline=at_noon(date(2027, 3, 26))))
+    assert list(on_good_friday) == ["deadline_working_day"]
+    assert broken(facts(**easter, participation_deadline=at_noon(date(2027, 3, 30)))) == {}
+    under_pcr = broken(
+        facts(**easter, regime=PCR, participation_deadline=at_noon(date(2027, 3, 30)))
+    )
+    assert "participation_period" in under_pcr  # 29 days: PCR 2015 needs 30
+
+
 def test_a_deadline_is_counted_by_its_date_in_london_across_the_clock_change():
     # 23:30 UTC on 3 June 2027 is 00:30 BST on 4 June: 25 days after 10 May in London.
     deadline = datetime(2027, 6, 3, 23, 30, tzinfo=UTC)
@@ -248,6 +305,7 @@ def test_a_missing_pcr_notice_date_names_the_contract_notice():
 
 def test_facts_with_nothing_in_them_give_breaches_not_an_exception():
     assert {breach.rule for breach in publication_breaches(PublicationFacts())} == {
+        "challenge",
         "market_gap",
         "minimum_requirements",
         "participation_period",
@@ -372,9 +430,16 @@ def test_weights_adding_up_to_99_are_refused():
     assert broken(facts(weights=[60, 30, 9])) == {
         "award_weights": [
             "The award criteria weights add up to 99%. They must add up to 100%: raise the "
-            "weights by 1 percentage points in all."
+            "weights by 1 percentage point in all."
         ]
     }
+
+
+def test_weights_adding_up_to_101_are_refused_by_1_percentage_point():
+    assert broken(facts(weights=[60, 30, 11]))["award_weights"] == [
+        "The award criteria weights add up to 101%. They must add up to 100%: lower the "
+        "weights by 1 percentage point in all."
+    ]
 
 
 def test_weights_adding_up_to_more_than_100_are_refused():
@@ -389,6 +454,67 @@ def test_no_award_criteria_is_refused():
         "There are no award criteria: add quality, price and social value criteria with "
         "weights that add up to 100%."
     ]
+
+
+def test_no_award_criteria_is_said_once_not_also_as_a_missing_price_or_quality():
+    found = broken(facts(weights=[], weights_by_kind={}))
+    assert list(found) == ["award_weights"]
+
+
+NO_PRICE = (
+    "No award criterion scores price or cost. The best price-quality ratio weighs price "
+    "against quality: add a price criterion with a weight of more than 0%."
+)
+NO_QUALITY = (
+    "No award criterion scores quality. The best price-quality ratio weighs price against "
+    "quality: add a quality or social value criterion with a weight of more than 0%."
+)
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+@pytest.mark.parametrize(
+    ("weights_by_kind", "messages"),
+    [
+        ({"quality": 90, "social_value": 10}, [NO_PRICE]),
+        ({"quality": 100, "price": 0}, [NO_PRICE]),
+        ({"price": 100}, [NO_QUALITY]),
+        ({"price": 100, "quality": 0, "social_value": 0}, [NO_QUALITY]),
+        ({}, [NO_PRICE, NO_QUALITY]),
+    ],
+)
+def test_price_quality_needs_a_weighted_price_and_a_weighted_quality_criterion(
+    regime, weights_by_kind, messages
+):
+    found = broken(facts(regime=regime, weights=[100], weights_by_kind=weights_by_kind))
+    assert found == {"award_basis": messages}
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+@pytest.mark.parametrize(
+    "weights_by_kind",
+    [
+        {"price": 1, "quality": 99},
+        {"price": 40, "social_value": 60},
+        [("quality", 50), ("price", 20), ("quality", 30)],
+    ],
+)
+def test_any_weighted_price_with_any_weighted_quality_or_social_value_is_accepted(
+    regime, weights_by_kind
+):
+    assert broken(facts(regime=regime, weights=[100], weights_by_kind=weights_by_kind)) == {}
+
+
+def test_a_lowest_price_basis_and_no_quality_criterion_are_both_said():
+    found = broken(
+        facts(award_basis=AwardBasis.LOWEST_PRICE, weights=[100], weights_by_kind={"price": 100})
+    )
+    assert found == {
+        "award_basis": [
+            "An innovation partnership is awarded only on the best price-quality ratio (the "
+            "most advantageous tender): choose it as the basis of award.",
+            NO_QUALITY,
+        ]
+    }
 
 
 @pytest.mark.parametrize("regime", [PA, PCR])
@@ -410,6 +536,36 @@ def test_no_minimum_requirements_is_refused():
         "minimum_requirements": [
             "There are no minimum requirements: add each requirement every tender must meet, "
             "precisely enough for a supplier to decide whether to take part."
+        ]
+    }
+
+
+CHALLENGE_MESSAGES = {
+    "problem": "The challenge does not describe the problem: say what problem the borough "
+    "needs solved, precisely enough for suppliers to decide whether to take part.",
+    "outcomes": "The challenge does not say which outcomes you want: describe what a solution "
+    "must achieve.",
+    "outcome_measures": "The challenge does not say how the outcomes will be measured: say how "
+    "you will measure each outcome.",
+}
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+@pytest.mark.parametrize("fact", ["problem", "outcomes", "outcome_measures"])
+@pytest.mark.parametrize("empty", ["", "  \n"])
+def test_a_challenge_missing_an_item_is_refused_under_either_regime(regime, fact, empty):
+    assert broken(facts(regime=regime, **{fact: empty})) == {
+        "challenge": [CHALLENGE_MESSAGES[fact]]
+    }
+
+
+def test_an_empty_challenge_gives_one_breach_per_missing_item_in_order():
+    found = broken(facts(problem="", outcomes="", outcome_measures=None))
+    assert found == {
+        "challenge": [
+            CHALLENGE_MESSAGES["problem"],
+            CHALLENGE_MESSAGES["outcomes"],
+            CHALLENGE_MESSAGES["outcome_measures"],
         ]
     }
 
@@ -439,8 +595,100 @@ def test_scored_selection_weights_not_adding_up_to_100_are_refused():
     }
 
 
-def test_pass_fail_selection_questions_alone_are_accepted():
-    assert broken(facts(selection_weights=[])) == {}
+@pytest.mark.parametrize("regime", [PA, PCR])
+def test_pass_fail_selection_questions_alone_are_refused(regime):
+    assert broken(facts(regime=regime, selection_question_count=1, selection_weights=[])) == {
+        "selection_questionnaire": [
+            "There are no scored selection questions: add scored questions on the suppliers' "
+            "capacity in research and development and in developing and implementing "
+            "innovative solutions."
+        ]
+    }
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+def test_a_required_topic_without_a_scored_question_is_named(regime):
+    found = broken(
+        facts(
+            regime=regime,
+            selection_weights=[100],
+            selection_unscored_topics=["Developing and implementing innovative solutions"],
+        )
+    )
+    assert found == {
+        "selection_questionnaire": [
+            "There is no scored selection question on developing and implementing innovative "
+            "solutions: add one, with a weight."
+        ]
+    }
+
+
+def test_each_required_topic_without_a_scored_question_is_a_breach_of_its_own():
+    found = broken(
+        facts(
+            selection_question_count=1,
+            selection_weights=[],
+            selection_unscored_topics=[
+                "Capability in research and development",
+                "Developing and implementing innovative solutions",
+            ],
+        )
+    )
+    assert found == {
+        "selection_questionnaire": [
+            "There is no scored selection question on capability in research and "
+            "development: add one, with a weight.",
+            "There is no scored selection question on developing and implementing innovative "
+            "solutions: add one, with a weight.",
+        ]
+    }
+
+
+def test_a_missing_topic_and_weights_not_adding_up_are_both_said():
+    found = broken(
+        facts(
+            selection_weights=[60],
+            selection_unscored_topics=["Capability in research and development"],
+        )
+    )
+    assert found == {
+        "selection_questionnaire": [
+            "There is no scored selection question on capability in research and "
+            "development: add one, with a weight.",
+            "The scored selection questions' weights add up to 60%. They must add up to "
+            "100%: change the weights so that they do.",
+        ]
+    }
+
+
+def test_the_rules_and_the_section_agree_on_the_topics_a_questionnaire_must_score(personas):
+    """The facts come from the check that completing the section uses, not a copy of it."""
+    from partners.models import QuestionKind, QuestionTopic, SelectionQuestion
+
+    procurement = factories.ProcurementFactory(borough=personas.borough_a)
+    SelectionQuestion.objects.create(
+        procurement=procurement,
+        kind=QuestionKind.PASS_FAIL,
+        topic=QuestionTopic.RD_CAPABILITY,
+        text="Do you have a research team?",
+    )
+    gathered = publication_facts(procurement)
+    assert gathered.selection_unscored_topics == (
+        "Capability in research and development",
+        "Developing and implementing innovative solutions",
+    )
+    assert gathered.sources["selection_unscored_topics"] == "selection-questionnaire"
+    SelectionQuestion.objects.create(
+        procurement=procurement,
+        kind=QuestionKind.SCORED,
+        topic=QuestionTopic.RD_CAPABILITY,
+        text="Describe your research team.",
+        weight=100,
+        order=1,
+    )
+    assert publication_facts(procurement).selection_unscored_topics == (
+        "Developing and implementing innovative solutions",
+    )
 
 
 # -- number to invite -----------------------------------------------------------------------------
@@ -458,6 +706,24 @@ def test_inviting_fewer_than_3_is_refused_and_3_is_accepted(regime, title):
         ]
     }
     assert broken(facts(regime=regime, number_to_invite=3)) == {}
+
+
+@pytest.mark.parametrize("regime", [PA, PCR])
+def test_inviting_fewer_than_the_maximum_number_of_partners_is_refused(regime):
+    enough_value = {"estimated_value": Decimal("2000000")}
+    assert broken(facts(regime=regime, number_to_invite=4, max_partners=5, **enough_value)) == {
+        "invite_at_least_max_partners": [
+            "The number to invite, 4, is less than the maximum number of partners, 5. Partners "
+            "are appointed from the suppliers invited to tender: invite at least 5 or lower "
+            "the maximum number of partners."
+        ]
+    }
+    assert broken(facts(regime=regime, number_to_invite=5, max_partners=5, **enough_value)) == {}
+
+
+def test_too_few_to_invite_for_the_regime_and_for_the_partners_are_both_said():
+    found = broken(facts(number_to_invite=2, max_partners=3, estimated_value=Decimal("2000000")))
+    assert list(found) == ["number_to_invite", "invite_at_least_max_partners"]
 
 
 def test_no_number_to_invite_is_refused():
@@ -666,6 +932,9 @@ def test_facts_are_gathered_from_the_procurement_and_its_sections(personas, monk
         lead_officer=personas.officer_a,
         approver=personas.approver_a,
         regime=PCR,
+        problem="Carers cannot see how residents are in the evening.",
+        outcomes="Carers see every resident's evening at a glance.",
+        outcome_measures="Missed evening visits, month by month.",
         market_gap="Nothing on the market works offline.",
         notice_date=date(2027, 5, 10),
         number_to_invite=3,
@@ -696,6 +965,12 @@ def test_facts_are_gathered_from_the_procurement_and_its_sections(personas, monk
     assert gathered.market_gap == "Nothing on the market works offline."
     assert gathered.minimum_requirement_count == 1
     assert sorted(gathered.weights) == [30, 70]
+    assert gathered.weights_by_kind == (("price", 30), ("quality", 70))
+    assert gathered.sources["weights_by_kind"] == "award-criteria"
+    assert gathered.problem == "Carers cannot see how residents are in the evening."
+    assert gathered.outcomes == "Carers see every resident's evening at a glance."
+    assert gathered.outcome_measures == "Missed evening visits, month by month."
+    assert gathered.sources["outcome_measures"] == "challenge"
     assert gathered.estimated_value == Decimal("750000")
     assert gathered.phases == (PhaseFacts(**PHASE),)
     assert gathered.ip_terms_complete is True
@@ -781,3 +1056,92 @@ def test_at_publication_a_question_deadline_that_has_passed_is_refused():
         "move it to a later working day so suppliers can still ask questions."
     }
     assert publication_breaches(late, today=date(2027, 4, 19)) == []
+
+
+# -- links from the error summary ------------------------------------------------------------------
+
+
+def _rows_by_rule(procurement, user) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for row in breach_rows(procurement, publication_breaches(procurement), user):
+        found.setdefault(row["rule"], []).append(row)
+    return found
+
+
+def test_challenge_breaches_link_to_the_challenge_page(personas):
+    procurement = announced_procurement(
+        personas, status=ProcurementStatus.DRAFT, problem="", outcome_measures=""
+    )
+    rows = _rows_by_rule(procurement, personas.officer_a)
+    challenge = reverse("procurements:challenge", kwargs={"pk": procurement.pk})
+    assert [(row["message"], row["url"]) for row in rows.pop("challenge")] == [
+        (CHALLENGE_MESSAGES["problem"], challenge),
+        (CHALLENGE_MESSAGES["outcome_measures"], challenge),
+    ]
+    assert rows == {}
+
+
+def test_estimated_value_breaches_link_to_the_final_purchase_page(personas):
+    procurement = announced_procurement(
+        personas, status=ProcurementStatus.DRAFT, estimated_value=Decimal("1")
+    )
+    purchase = reverse("stages:purchase-terms", kwargs={"pk": procurement.pk})
+    [over] = _rows_by_rule(procurement, personas.officer_a)["remuneration_within_estimated_value"]
+    assert over["message"].startswith("The phases' maximum remuneration")
+    assert over["url"] == purchase
+
+    Procurement.objects.filter(pk=procurement.pk).update(estimated_value=None)
+    procurement = Procurement.objects.get(pk=procurement.pk)
+    [missing] = _rows_by_rule(procurement, personas.officer_a)[
+        "remuneration_within_estimated_value"
+    ]
+    assert missing["message"].startswith("There is no estimated value")
+    assert missing["url"] == purchase
+
+
+def test_a_phase_breach_still_links_to_the_phase_plan(personas):
+    procurement = announced_procurement(personas, status=ProcurementStatus.DRAFT)
+    procurement.phases.first().gate_criteria.all().delete()
+    [row] = _rows_by_rule(procurement, personas.officer_a)["phase_gate_criteria"]
+    assert row["url"] == reverse("stages:phase-plan", kwargs={"pk": procurement.pk})
+
+
+def test_the_refusal_page_links_a_missing_estimated_value_to_the_final_purchase(personas, login):
+    procurement = announced_procurement(
+        personas, status=ProcurementStatus.DRAFT, estimated_value=None
+    )
+    client = login(personas.officer_a)
+    response = client.post(reverse("procurements:submit", kwargs={"pk": procurement.pk}))
+    html = response.content.decode()
+    purchase = reverse("stages:purchase-terms", kwargs={"pk": procurement.pk})
+    assert f'<a href="{purchase}">There is no estimated value' in html
+
+
+def test_someone_who_may_not_edit_sees_the_breaches_without_links(personas):
+    procurement = announced_procurement(
+        personas, status=ProcurementStatus.DRAFT, estimated_value=None, problem=""
+    )
+    rows = breach_rows(procurement, publication_breaches(procurement), personas.approver_a)
+    assert {row["rule"] for row in rows} == {"challenge", "remuneration_within_estimated_value"}
+    assert all(row["url"] == "" for row in rows)
+
+
+def test_the_timetable_page_says_how_each_regime_counts_its_days(personas, login):
+    procurement = factories.ProcurementFactory(
+        borough=personas.borough_a, lead_officer=personas.officer_a
+    )
+    client = login(personas.officer_a)
+    html = client.get(reverse("procurements:timetable", kwargs={"pk": procurement.pk}))
+    text = " ".join(html.content.decode().split())
+    assert "counted in working days" not in text
+    assert "They are counted in calendar days after the day the notice is published or sent" in (
+        text
+    )
+    assert (
+        "under the Procurement Act 2023, the period ends on the last of those days, whatever "
+        "day it is"
+    ) in text
+    assert (
+        "under the Public Contracts Regulations 2015, a period whose last day is a weekend or "
+        "a bank holiday runs on to the next working day"
+    ) in text

@@ -65,8 +65,10 @@ def test_facts_give_each_phase_in_order_and_the_purchase_maximum_cost(
     services.gate_criterion_add(
         actor=personas.officer_a, phase=pilot, criterion="Adoption", threshold="60%"
     )
+    procurement.refresh_from_db()  # the services saved the estimated value on their own copy
 
     assert section.facts(procurement) == {
+        "estimated_value": Decimal("2500000.00"),
         "phases": [
             {
                 "name": "Feasibility",
@@ -88,7 +90,11 @@ def test_facts_give_each_phase_in_order_and_the_purchase_maximum_cost(
 
 
 def test_facts_of_an_empty_plan(procurement, section):
-    assert section.facts(procurement) == {"phases": [], "purchase_max_cost": None}
+    assert section.facts(procurement) == {
+        "estimated_value": None,
+        "phases": [],
+        "purchase_max_cost": None,
+    }
 
 
 def test_the_summary_shows_each_phase_with_its_money_and_counts(personas, procurement, section):
