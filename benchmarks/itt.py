@@ -24,14 +24,9 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
+from benchmarks.run import line, throwaway_database  # noqa: E402
 
 REPEAT = 3
-
-
-def line(name: str, value: str) -> None:
-    print(f"  {name:<58} {value}")
 
 
 def itt_context(procurement) -> dict:
@@ -66,11 +61,7 @@ def bench(name: str, procurement) -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = "portal_benchmark_itt"
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database("portal_benchmark_itt"):
         from core.models import OfficerRole
         from ip_rights.management.commands.seed_demo_procurements import (
             FALLS_CRITERIA,
@@ -104,8 +95,6 @@ def main() -> None:
         print(f"ITT rendering (WeasyPrint, PDF/UA-1), median of {REPEAT} renders")
         bench("demo: Falls prevention at home", demo)
         bench("long: 45 requirements, 12 criteria, 10 phases x 10 rows", long)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +40,19 @@ def timed(fn, repeat: int = 5) -> float:
 
 def line(name: str, value: str) -> None:
     print(f"  {name:<58} {value}")
+
+
+@contextmanager
+def throwaway_database(name: str) -> Iterator[None]:
+    """A fresh PostgreSQL database ``name`` for the figures, dropped afterwards."""
+    setup_test_environment()
+    connection.settings_dict["TEST"]["NAME"] = name
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def bench_audit() -> None:
@@ -184,11 +199,7 @@ def bench_pages(personas: dict, grow) -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    connection.settings_dict["TEST"]["NAME"] = "portal_benchmark"
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database("portal_benchmark"):
         from core.models import OfficerRole, SupplierMembership, SupplierRole
         from core.services.accounts import officer_create, totp_register
         from tests import factories
@@ -223,8 +234,6 @@ def main() -> None:
         bench_calendar()
         bench_documents(personas["superuser"], borough)
         bench_audit()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,14 @@ from django import forms
 
 from procurements.forms_common import SectionCompletedField
 
-from .models import EDITABLE_FIELDS, BenefitShare, ForegroundOwner, IPTerms, ip_terms_missing
+from .models import (
+    CONFIDENTIALITY_RULE,
+    EDITABLE_FIELDS,
+    BenefitShare,
+    ForegroundOwner,
+    IPTerms,
+    ip_terms_missing,
+)
 
 _TEXTAREA = {"rows": 4}
 
@@ -84,9 +91,7 @@ class IPTermsForm(forms.ModelForm):
     )
     confidentiality_note = forms.CharField(
         label="Anything to add about confidentiality (optional)",
-        help_text="A partner's proposed solution and other confidential information are never "
-        "revealed to other participants without that partner's consent for that specific "
-        "information.",
+        help_text=CONFIDENTIALITY_RULE,
         widget=forms.Textarea(attrs=_TEXTAREA),
         required=False,
     )

@@ -29,6 +29,12 @@ class BenefitShare(models.TextChoices):
     ROYALTY = "royalty", "A royalty"
 
 
+# RULES.md point 6 (PCR 2015 reg. 31(6)): fixed, whatever the borough adds.
+CONFIDENTIALITY_RULE = (
+    "A partner's proposed solution and other confidential information are never revealed to "
+    "other participants without that partner's consent for that specific information."
+)
+
 # A share of benefits needs its percentage and the event that triggers it.
 SHARES_WITH_TERMS = (BenefitShare.REVENUE_SHARE, BenefitShare.ROYALTY)
 

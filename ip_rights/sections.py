@@ -6,8 +6,9 @@ from typing import Any
 
 from procurements.models import Procurement
 from procurements.registry import BuilderSection, register_builder_section
+from stages.models import percent
 
-from .models import BenefitShare, IPTerms, ip_terms_for
+from .models import CONFIDENTIALITY_RULE, BenefitShare, IPTerms, ip_terms_for
 
 KEY = "ip-terms"
 
@@ -20,13 +21,16 @@ def _yes_no(value: bool | None) -> str:
     return {True: "Yes", False: "No"}.get(value, "")
 
 
+def _percentage(terms: IPTerms) -> str:
+    """5%, 2.5%; empty when not given."""
+    value = terms.benefit_percentage
+    return "" if value is None else f"{percent(value)}%"
+
+
 def _benefit_share(terms: IPTerms) -> str:
     if terms.benefit_share in ("", BenefitShare.NONE):
         return terms.get_benefit_share_display() if terms.benefit_share else ""
-    percentage = (
-        "" if terms.benefit_percentage is None else f"{terms.benefit_percentage.normalize():f}%"
-    )
-    parts = [terms.get_benefit_share_display(), percentage, terms.benefit_trigger]
+    parts = [terms.get_benefit_share_display(), _percentage(terms), terms.benefit_trigger]
     return ", ".join(part for part in parts if part)
 
 
@@ -43,13 +47,6 @@ def ip_terms_summary(procurement: Procurement) -> list[tuple[str, Any]]:
     ]
 
 
-# RULES.md point 6 (PCR 2015 reg. 31(6)): fixed, whatever the borough adds.
-CONFIDENTIALITY_RULE = (
-    "A partner's proposed solution and other confidential information are never revealed to "
-    "other participants without that partner's consent for that specific information."
-)
-
-
 def ip_terms_announce(procurement: Procurement) -> dict[str, Any]:
     """The IP terms in full, defined before tendering (RULES.md point 12)."""
     terms = ip_terms_for(procurement) or IPTerms(procurement=procurement)
@@ -59,9 +56,7 @@ def ip_terms_announce(procurement: Procurement) -> dict[str, Any]:
         "licence_term": terms.licence_term,
         "licence_sublicensable": _yes_no(terms.licence_sublicensable),
         "benefit_share": terms.get_benefit_share_display(),
-        "benefit_percentage": ""
-        if terms.benefit_percentage is None
-        else f"{terms.benefit_percentage.normalize():f}%",
+        "benefit_percentage": _percentage(terms),
         "benefit_trigger": terms.benefit_trigger,
         "background_ip_rules": terms.background_ip_rules,
         "confidentiality_rule": CONFIDENTIALITY_RULE,

@@ -5,19 +5,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError
-from procurements.models import SectionStatus
-from procurements.views.common import procurement_for_edit
+from procurements.views.common import completed_initial, posted, procurement_for_edit
 
 from .forms import IPTermsForm
 from .models import IPTerms, ip_terms_for
 from .sections import KEY
 from .services import ip_terms_save
-
-
-def _completed_initial(procurement) -> str | None:
-    return {SectionStatus.COMPLETED: "yes", SectionStatus.IN_PROGRESS: "no"}.get(
-        procurement.section_status.get(KEY)
-    )
 
 
 @login_required
@@ -26,9 +19,9 @@ def ip_terms_edit(request, pk: int):
     procurement = procurement_for_edit(request, pk)
     terms = ip_terms_for(procurement) or IPTerms(procurement=procurement)
     form = IPTermsForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         instance=terms,
-        initial={"completed": _completed_initial(procurement)},
+        initial={"completed": completed_initial(procurement, KEY)},
     )
     if form.is_valid():
         try:

@@ -6,25 +6,14 @@ procurement is a draft, lock it and audit the change; the admin never bypasses t
 
 from django.contrib import admin
 
+from core.admin.base import ReadOnlyModelAdmin
+
 from .models import SelectionQuestion
 
 
 @admin.register(SelectionQuestion)
-class SelectionQuestionAdmin(admin.ModelAdmin):
+class SelectionQuestionAdmin(ReadOnlyModelAdmin):
     list_display = ["__str__", "procurement", "kind", "topic", "weight", "order"]
     list_select_related = ["procurement"]
     list_filter = ["kind", "topic"]
     search_fields = ["text", "procurement__reference", "procurement__title"]
-    readonly_fields = [field.name for field in SelectionQuestion._meta.fields]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser

@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError
-from procurements.models import SectionStatus
-from procurements.views.common import procurement_for_edit
+from procurements.views.common import completed_initial, posted, procurement_for_edit
 
 from .forms import SelectionQuestionForm, SelectionQuestionnaireForm
 from .sections import KEY, selection_questions
@@ -21,21 +20,16 @@ from .services import (
 TITLE = "Selection questionnaire"
 
 
-def _bound(request):
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def selection_questionnaire(request, pk: int):
     """The questions in two tables, and whether the section is completed."""
     procurement = procurement_for_edit(request, pk)
     questions = selection_questions(procurement)
-    initial = {SectionStatus.COMPLETED: "yes", SectionStatus.IN_PROGRESS: "no"}
     form = SelectionQuestionnaireForm(
-        _bound(request),
+        posted(request),
         questions=questions,
-        initial={"completed": initial.get(procurement.section_status.get(KEY))},
+        initial={"completed": completed_initial(procurement, KEY)},
     )
     if form.is_valid():
         try:
@@ -64,7 +58,7 @@ def selection_questionnaire(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def selection_question_add_view(request, pk: int):
     procurement = procurement_for_edit(request, pk)
-    form = SelectionQuestionForm(_bound(request))
+    form = SelectionQuestionForm(posted(request))
     if form.is_valid():
         try:
             selection_question_add(
@@ -86,7 +80,7 @@ def selection_question_add_view(request, pk: int):
 def selection_question_change_view(request, pk: int, question_pk: int):
     procurement = procurement_for_edit(request, pk)
     question = get_object_or_404(procurement.selection_questions, pk=question_pk)
-    form = SelectionQuestionForm(_bound(request), instance=question)
+    form = SelectionQuestionForm(posted(request), instance=question)
     if form.is_valid():
         try:
             selection_question_change(
@@ -105,9 +99,14 @@ def selection_question_change_view(request, pk: int, question_pk: int):
 def selection_question_remove_view(request, pk: int, question_pk: int):
     procurement = procurement_for_edit(request, pk)
     question = get_object_or_404(procurement.selection_questions, pk=question_pk)
+    error = None
     if request.method == "POST":
-        selection_question_remove(actor=request.user, question=question)
-        messages.success(request, "Question removed.")
-        return redirect("partners:selection-questionnaire", pk=procurement.pk)
-    context = {"procurement": procurement, "question": question}
+        try:
+            selection_question_remove(actor=request.user, question=question)
+        except ApplicationError as refusal:
+            error = refusal.message
+        else:
+            messages.success(request, "Question removed.")
+            return redirect("partners:selection-questionnaire", pk=procurement.pk)
+    context = {"procurement": procurement, "question": question, "error": error}
     return render(request, "partners/selection_question_remove.html", context)

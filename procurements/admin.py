@@ -6,6 +6,8 @@ lock the row and audit every change; the admin never bypasses them.
 
 from django.contrib import admin
 
+from core.admin.base import ReadOnlyInline, ReadOnlyModelAdmin
+
 from .models import (
     Amendment,
     ApprovalReview,
@@ -17,27 +19,6 @@ from .models import (
     Procurement,
     PublicationVersion,
 )
-
-
-class ReadOnlyForSuperusers:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-
-class ReadOnlyInline(ReadOnlyForSuperusers, admin.TabularInline):
-    extra = 0
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
 
 
 class MinimumRequirementInline(ReadOnlyInline):
@@ -55,9 +36,6 @@ class ApprovalReviewInline(ReadOnlyInline):
 class PublicationVersionInline(ReadOnlyInline):
     model = PublicationVersion
     exclude = ["content"]  # the ITT of each version shows it; the admin lists the versions
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "content"]
 
 
 class NoticeInline(ReadOnlyInline):
@@ -77,7 +55,7 @@ class InterestRegistrationInline(ReadOnlyInline):
 
 
 @admin.register(Procurement)
-class ProcurementAdmin(ReadOnlyForSuperusers, admin.ModelAdmin):
+class ProcurementAdmin(ReadOnlyModelAdmin):
     list_display = [
         "reference",
         "title",
@@ -102,4 +80,4 @@ class ProcurementAdmin(ReadOnlyForSuperusers, admin.ModelAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Procurement._meta.fields] + ["evaluators"]
+        return [*super().get_readonly_fields(request, obj), "evaluators"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -24,9 +23,9 @@ from core.models import Borough, OfficerRole, User
 
 from .forms_common import SectionCompletedField
 from .models import Procurement, Regime, Sector, cpv_code_validator
+from .sections import UK_TIME
 from .selectors import borough_people
 
-UK_TIME = ZoneInfo("Europe/London")
 DEFAULT_DEADLINE_TIME = time(12, 0)
 DATE_FIELD_TEMPLATE = "procurements/forms/date_field.html"
 
@@ -367,14 +366,19 @@ class TimetableForm(SectionForm):
         return cleaned
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonLabelMixin:
+    """A person is shown by name and e-mail address (the address alone if no name)."""
+
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.get_full_name()} ({obj.email})" if obj.full_name else obj.email
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: User) -> str:
-        return f"{obj.get_full_name()} ({obj.email})" if obj.full_name else obj.email
+class PersonChoiceField(PersonLabelMixin, forms.ModelChoiceField):
+    pass
+
+
+class PeopleChoiceField(PersonLabelMixin, forms.ModelMultipleChoiceField):
+    pass
 
 
 class TeamForm(SectionForm):

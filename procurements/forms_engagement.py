@@ -3,7 +3,7 @@
 from django import forms
 
 from .forms import GOVUKDateField
-from .forms_lists import ServiceErrorMixin
+from .forms_common import ServiceErrorMixin
 
 
 class MarketEngagementForm(ServiceErrorMixin, forms.Form):

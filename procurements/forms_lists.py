@@ -2,19 +2,8 @@
 
 from django import forms
 
-from core.exceptions import ApplicationError
-
-from .forms_common import SectionCompletedField
+from .forms_common import SectionCompletedField, ServiceErrorMixin
 from .models import CriterionKind, PriceFormula, ScoringScale
-
-
-class ServiceErrorMixin:
-    """Show a service's refusal on the field it names (``extra["field"]``), or the form."""
-
-    def add_service_error(self, error: ApplicationError) -> None:
-        field = error.extra.get("field")
-        for problem in error.extra.get("problems") or [error.message]:
-            self.add_error(field if field in self.fields else None, problem)
 
 
 class MinimumRequirementForm(ServiceErrorMixin, forms.Form):

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .forms_lists import ServiceErrorMixin
+from .forms_common import ServiceErrorMixin
 from .services.questions import REASON_REQUIRED
 
 PUBLISH = "publish"

@@ -68,14 +68,18 @@ def is_author(user: User, procurement: Procurement) -> bool:
     return user.pk is not None and user.pk in procurement_author_ids(procurement)
 
 
-def can_submit_for_approval(user: User, procurement: Procurement) -> bool:
-    """The lead officer, while it is a draft."""
+def is_lead_officer(user: User, procurement: Procurement) -> bool:
+    """The procurement's lead officer, while still a procurement officer of its borough."""
     return (
-        procurement.status == ProcurementStatus.DRAFT
-        and user.pk is not None
+        user.pk is not None
         and user.pk == procurement.lead_officer_id
         and has_role(user, procurement.borough, OfficerRole.OFFICER)
     )
+
+
+def can_submit_for_approval(user: User, procurement: Procurement) -> bool:
+    """The lead officer, while it is a draft."""
+    return procurement.status == ProcurementStatus.DRAFT and is_lead_officer(user, procurement)
 
 
 def can_review_procurement(user: User, procurement: Procurement) -> bool:
@@ -89,9 +93,4 @@ def can_review_procurement(user: User, procurement: Procurement) -> bool:
 
 def can_publish_procurement(user: User, procurement: Procurement) -> bool:
     """The lead officer, once approved."""
-    return (
-        procurement.status == ProcurementStatus.APPROVED
-        and user.pk is not None
-        and user.pk == procurement.lead_officer_id
-        and has_role(user, procurement.borough, OfficerRole.OFFICER)
-    )
+    return procurement.status == ProcurementStatus.APPROVED and is_lead_officer(user, procurement)

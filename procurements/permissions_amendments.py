@@ -8,6 +8,7 @@ from core.models import OfficerRole
 from core.permissions import has_role
 
 from .models import CANCELLABLE, ProcurementStatus
+from .permissions import is_lead_officer
 
 if TYPE_CHECKING:
     from core.models import User
@@ -24,9 +25,4 @@ def can_amend_procurement(user: User, procurement: Procurement) -> bool:
 
 def can_cancel_procurement(user: User, procurement: Procurement) -> bool:
     """The lead officer, in any state before a contract is signed."""
-    return (
-        procurement.status in CANCELLABLE
-        and user.pk is not None
-        and user.pk == procurement.lead_officer_id
-        and has_role(user, procurement.borough, OfficerRole.OFFICER)
-    )
+    return procurement.status in CANCELLABLE and is_lead_officer(user, procurement)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from core.models import OfficerRole
 from core.permissions import has_role, is_supplier
@@ -58,14 +59,17 @@ def can_view_questions(user: User, procurement: Procurement) -> bool:
     return can_view_procurement(user, procurement)
 
 
+def can_answer_questions(user: User, procurement: Procurement) -> bool:
+    """Procurement officers of the borough, while the procurement has not been cancelled."""
+    return procurement.status != ProcurementStatus.CANCELLED and has_role(
+        user, procurement.borough, OfficerRole.OFFICER
+    )
+
+
 def can_answer_question(user: User, question: ClarificationQuestion) -> bool:
-    """Procurement officers of the borough, while the question waits for an answer and the
-    procurement has not been cancelled."""
-    procurement = question.procurement
-    return (
-        question.status == QuestionStatus.OPEN
-        and procurement.status != ProcurementStatus.CANCELLED
-        and has_role(user, procurement.borough, OfficerRole.OFFICER)
+    """The same people, while the question waits for an answer."""
+    return question.status == QuestionStatus.OPEN and can_answer_questions(
+        user, question.procurement
     )
 
 
@@ -94,16 +98,22 @@ def is_public_opportunity(procurement: Procurement) -> bool:
     return procurement.status != ProcurementStatus.CANCELLED or procurement.published_at is not None
 
 
-def is_open_to_interest(procurement: Procurement) -> bool:
+def is_open_to_interest(procurement: Procurement, *, now: datetime | None = None) -> bool:
     """Suppliers may follow it: its engagement is published and the call not yet, or the call
-    is published and open. Not once cancelled or past the call."""
+    is published and ``now`` (the server clock) is before its participation deadline. Not once
+    cancelled or past the call."""
     if procurement.status in UNPUBLISHED:
         return engagement_is_published(procurement)
-    return procurement.status == ProcurementStatus.PUBLISHED
+    deadline = procurement.participation_deadline
+    return procurement.status == ProcurementStatus.PUBLISHED and (
+        deadline is None or (now or timezone.now()) < deadline
+    )
 
 
-def can_follow_procurement(user: User, procurement: Procurement) -> bool:
-    return is_open_to_interest(procurement) and is_verified_supplier(user)
+def can_follow_procurement(
+    user: User, procurement: Procurement, *, now: datetime | None = None
+) -> bool:
+    return is_open_to_interest(procurement, now=now) and is_verified_supplier(user)
 
 
 def questions_open(procurement: Procurement, *, now: datetime) -> bool:

@@ -40,6 +40,7 @@ from core.models import BankHoliday, OfficerMembership, OfficerRole
 from .models import AwardBasis, CriterionKind, Regime
 from .permissions import procurement_author_ids
 from .registry import builder_sections
+from .sections import uk_date_text
 
 if TYPE_CHECKING:
     from .models import Procurement
@@ -399,10 +400,6 @@ class RuleBreach:
 Rule = Callable[..., list[RuleBreach]]
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _money(amount: Decimal) -> str:
     if amount == amount.to_integral_value():
         return f"£{amount:,.0f}"
@@ -478,8 +475,8 @@ def rule_participation_period(
     if today is not None and today > start:
         start = today
         counted_from = (
-            f", counted from today ({_day(today)}) because the planned notice date, "
-            f"{_day(facts.notice_date)}, has passed"
+            f", counted from today ({uk_date_text(today)}) because the planned notice date, "
+            f"{uk_date_text(facts.notice_date)}, has passed"
         )
     deadline = london_date(facts.participation_deadline)
     if deadline >= regime.participation_period_last_day(start):
@@ -488,8 +485,8 @@ def rule_participation_period(
     earliest = regime.earliest_participation_deadline(start)
     if days <= 0:
         described = (
-            f"The participation deadline, {_day(deadline)}, is not after the notice date "
-            f"({_day(start)})"
+            f"The participation deadline, {uk_date_text(deadline)}, is not after the notice date "
+            f"({uk_date_text(start)})"
         )
     else:
         described = f"The participation period is {days} day{'s' if days != 1 else ''}"
@@ -501,7 +498,7 @@ def rule_participation_period(
             name,
             f"{described}{counted_from}. Under the {regime.title} it must be at least "
             f"{regime.min_participation_days} days{rolled}: move the participation deadline "
-            f"to {_day(earliest)} or later.",
+            f"to {uk_date_text(earliest)} or later.",
             "participation_deadline",
         )
     ]
@@ -535,9 +532,9 @@ def rule_deadlines_on_working_days(
         breaches.append(
             RuleBreach(
                 "deadline_working_day",
-                f"The {label}, {_day(day)}, is "
+                f"The {label}, {uk_date_text(day)}, is "
                 f"{_not_working_day_name(day, regime.calendar_regions)}, not a working day: "
-                f"choose a working day, such as {_day(suggestion)}.",
+                f"choose a working day, such as {uk_date_text(suggestion)}.",
                 fact,
             )
         )
@@ -569,8 +566,8 @@ def rule_question_deadline(
         return [
             RuleBreach(
                 name,
-                f"The question deadline, {_day(questions)}, has passed or is today: move it "
-                "to a later working day so suppliers can still ask questions.",
+                f"The question deadline, {uk_date_text(questions)}, has passed or is today: "
+                "move it to a later working day so suppliers can still ask questions.",
                 "question_deadline",
             )
         ]
@@ -578,8 +575,9 @@ def rule_question_deadline(
         return [
             RuleBreach(
                 name,
-                f"The question deadline, {_day(questions)}, is not after the notice date "
-                f"({_day(facts.notice_date)}): move it later so suppliers have time to ask.",
+                f"The question deadline, {uk_date_text(questions)}, is not after the notice "
+                f"date ({uk_date_text(facts.notice_date)}): move it later so suppliers have "
+                "time to ask.",
                 "question_deadline",
             )
         ]
@@ -590,9 +588,9 @@ def rule_question_deadline(
         return [
             RuleBreach(
                 name,
-                f"The question deadline, {_day(questions)}, is after the participation "
-                f"deadline, {_day(participation)}: move the question deadline before "
-                f"{_day(participation)} so suppliers have the answers before they apply.",
+                f"The question deadline, {uk_date_text(questions)}, is after the participation "
+                f"deadline, {uk_date_text(participation)}: move the question deadline before "
+                f"{uk_date_text(participation)} so suppliers have the answers before they apply.",
                 "question_deadline",
             )
         ]
@@ -1170,10 +1168,10 @@ def amendment_deadline_breaches(
     return [
         RuleBreach(
             "amendment_deadline",
-            f"The participation deadline, {_day(deadline)}, leaves less than {days} {counted} "
-            f"after this amendment. Under the {regime.title} suppliers must have at least "
-            f"{days} {counted} after an amendment: move the participation deadline to "
-            f"{_day(earliest)} or later.",
+            f"The participation deadline, {uk_date_text(deadline)}, leaves less than {days} "
+            f"{counted} after this amendment. Under the {regime.title} suppliers must have at "
+            f"least {days} {counted} after an amendment: move the participation deadline to "
+            f"{uk_date_text(earliest)} or later.",
             "participation_deadline",
         )
     ]

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+from core.calendar import LONDON
 
 from .models import Procurement, Regime
 from .registry import BuilderSection, register_builder_section
@@ -21,7 +22,7 @@ from .registry import BuilderSection, register_builder_section
 GROUP_CHALLENGE = "Describe the challenge"
 GROUP_PROCEDURE = "Plan the procedure"
 GROUP_TEAM = "Choose the team"
-UK_TIME = ZoneInfo("Europe/London")
+UK_TIME = LONDON  # Europe/London, as every page shows times
 
 
 def uk_date_text(value: date | None) -> str:

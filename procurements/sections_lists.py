@@ -10,12 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .registry import BuilderSection, register_builder_section
+from .sections import ITT_FRAGMENTS
 
 if TYPE_CHECKING:
     from .models import Procurement
 
 GROUP = "Set the requirements and how tenders are judged"
-ITT_FRAGMENTS = "procurements/itt"
 
 
 def _requirements(procurement: Procurement) -> list:
@@ -91,6 +91,15 @@ def _criteria_announce(procurement: Procurement) -> dict[str, Any]:
     }
 
 
+def _criteria_facts(procurement: Procurement) -> dict[str, Any]:
+    criteria = _criteria(procurement)
+    return {
+        "award_basis": procurement.award_basis,
+        "weights": [criterion.weight for criterion in criteria],
+        "weights_by_kind": [(criterion.kind, criterion.weight) for criterion in criteria],
+    }
+
+
 MINIMUM_REQUIREMENTS = register_builder_section(
     BuilderSection(
         key="minimum-requirements",
@@ -115,13 +124,7 @@ AWARD_CRITERIA = register_builder_section(
         url_name="procurements:award-criteria",
         has_content=lambda procurement: bool(_criteria(procurement)),
         summary=_criteria_summary,
-        facts=lambda procurement: {
-            "award_basis": procurement.award_basis,
-            "weights": [criterion.weight for criterion in _criteria(procurement)],
-            "weights_by_kind": [
-                (criterion.kind, criterion.weight) for criterion in _criteria(procurement)
-            ],
-        },
+        facts=_criteria_facts,
         group=GROUP,
         prefetch=("award_criteria", "award_criteria__sub_criteria"),
         announce=_criteria_announce,

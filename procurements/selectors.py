@@ -2,29 +2,77 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    CharField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast
 
-from core.models import Borough, OfficerMembership, OfficerRole, User
+from core.models import AuditEvent, Borough, OfficerMembership, OfficerRole, User
 
-from .models import Procurement
+from .models import Amendment, Procurement, ProcurementStatus
+from .permissions import BOROUGH_WIDE_ROLES, REVIEW_ACTIONS
 from .registry import builder_sections
 
 
+def _borough_ids(user: User, roles) -> QuerySet:
+    return OfficerMembership.objects.filter(user=user, role__in=roles).values("borough_id")
+
+
 def procurement_list(*, user: User) -> QuerySet[Procurement]:
-    """Every procurement, in any state, of the boroughs where ``user`` has a role; newest first."""
+    """Every procurement, in any state, that ``user`` may see in the builder
+    (``can_view_procurement``); newest first. Officers, approvers and administrators see
+    their boroughs'; evaluators only those they are named on, in a borough they evaluate for."""
     if not getattr(user, "is_authenticated", False):
         return Procurement.objects.none()
-    # Evaluators see only the procurements they are named on (can_view_procurement).
-    boroughs = (
-        OfficerMembership.objects.filter(user=user)
-        .exclude(role=OfficerRole.EVALUATOR)
-        .values("borough_id")
-    )
     return (
-        Procurement.objects.filter(Q(borough_id__in=boroughs) | Q(evaluators=user))
+        Procurement.objects.filter(
+            Q(borough_id__in=_borough_ids(user, BOROUGH_WIDE_ROLES))
+            | Q(evaluators=user, borough_id__in=_borough_ids(user, [OfficerRole.EVALUATOR]))
+        )
         .distinct()
         .select_related("borough")
         .order_by("-created_at", "-pk")
+    )
+
+
+def procurement_list_awaiting_approval(*, user: User) -> QuerySet[Procurement]:
+    """Procurements ``user`` may approve now (``can_review_procurement``): awaiting approval in
+    a borough where they approve, named to them or to no one, and none they wrote any part of
+    (four eyes: its creator, its lead officer, anyone the audit trail shows changing it);
+    oldest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Procurement.objects.none()
+    edited_by_user = AuditEvent.objects.filter(
+        target_type=Procurement._meta.label_lower,
+        target_id=Cast(OuterRef("pk"), CharField()),
+        actor=user,
+    ).exclude(action__in=REVIEW_ACTIONS)
+    return (
+        Procurement.objects.filter(
+            status=ProcurementStatus.AWAITING_APPROVAL,
+            borough_id__in=_borough_ids(user, [OfficerRole.APPROVER]),
+        )
+        .filter(Q(approver__isnull=True) | Q(approver=user))
+        .exclude(Q(created_by=user) | Q(lead_officer=user))
+        .exclude(Exists(edited_by_user))
+        .select_related("borough", "lead_officer")
+        .order_by("updated_at", "pk")
+    )
+
+
+def amendment_list(*, procurement: Procurement) -> QuerySet[Amendment]:
+    """A procurement's amendments, newest first, with who made each and its version (for the
+    builder's people: the caller has checked ``can_view_procurement``)."""
+    return (
+        Amendment.objects.filter(procurement=procurement)
+        .select_related("created_by", "version")
+        .order_by("-number")
     )
 
 

@@ -35,14 +35,11 @@ from .models import (
     CALL_PUBLISHED,
     UNPUBLISHED,
     Amendment,
-    ClarificationQuestion,
-    EngagementEvent,
     InterestRegistration,
     MinimumRequirement,
     Notice,
     Procurement,
     ProcurementStatus,
-    QuestionStatus,
 )
 from .sections import UK_TIME
 from .selectors_publication import itt_latest_ready
@@ -241,19 +238,6 @@ def opportunity_card(procurement: Procurement) -> dict[str, Any]:
     }
 
 
-def opportunity_answered_questions(procurement: Procurement) -> list[ClarificationQuestion]:
-    """Questions whose answer was published to everyone, in the order they were answered.
-
-    Only ``public_text`` and ``answer`` are for display: never who asked."""
-    return list(
-        ClarificationQuestion.objects.filter(
-            procurement=procurement, status=QuestionStatus.PUBLISHED
-        )
-        .only("pk", "procurement_id", "status", "public_text", "answer", "answered_at")
-        .order_by("answered_at", "pk")
-    )
-
-
 def opportunity_requirements(procurement: Procurement) -> list[MinimumRequirement]:
     """The minimum requirements, once the call is published (frozen from then on)."""
     if not procurement.call_public:
@@ -281,12 +265,6 @@ def opportunity_notices(procurement: Procurement) -> list[Notice]:
         .only("pk", "procurement_id", "kind", "content", "published_at")
         .order_by("published_at", "pk")
     )
-
-
-def opportunity_events(engagement: MarketEngagement | None) -> list[EngagementEvent]:
-    if engagement is None:
-        return []
-    return list(EngagementEvent.objects.filter(engagement=engagement).order_by("starts_at", "pk"))
 
 
 def opportunity_followed_by(procurement: Procurement, user: User) -> bool:

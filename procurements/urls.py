@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import approval, builder
+from . import urls_amendments, urls_engagement, urls_publication, urls_questions
+from .views import approval, builder, criteria, requirements
 
 app_name = "procurements"
 
@@ -17,8 +18,6 @@ urlpatterns: list = [
 ]
 
 # The minimum requirements and award criteria sections.
-from .views import criteria, requirements  # noqa: E402
-
 urlpatterns += [
     path(
         "<int:pk>/minimum-requirements/",
@@ -79,8 +78,6 @@ urlpatterns += [
 
 # Publication (versions, notices, the ITT), clarification questions, amendments and
 # cancellation, and market engagement: each in its own module.
-from . import urls_amendments, urls_engagement, urls_publication, urls_questions  # noqa: E402
-
 urlpatterns += [
     *urls_publication.urlpatterns,
     *urls_questions.urlpatterns,

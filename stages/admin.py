@@ -6,6 +6,8 @@ a draft, lock it and audit every change; the admin never bypasses them.
 
 from django.contrib import admin
 
+from core.admin.base import ReadOnlyInline, ReadOnlyModelAdmin
+
 from .models import (
     GateCriterion,
     InstalmentScheduleItem,
@@ -15,27 +17,6 @@ from .models import (
     PurchaseTerms,
     TerminationCondition,
 )
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
-    extra = 0
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
 
 
 class TargetInline(ReadOnlyInline):
@@ -59,7 +40,7 @@ class PerformanceLevelInline(ReadOnlyInline):
 
 
 @admin.register(Phase)
-class PhaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PhaseAdmin(ReadOnlyModelAdmin):
     list_display = [
         "name",
         "kind",
@@ -71,14 +52,12 @@ class PhaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["kind"]
     list_select_related = ["procurement"]
     search_fields = ["name", "procurement__reference", "procurement__title"]
-    readonly_fields = [field.name for field in Phase._meta.fields]
     inlines = [TargetInline, InstalmentInline, GateCriterionInline, TerminationConditionInline]
 
 
 @admin.register(PurchaseTerms)
-class PurchaseTermsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class PurchaseTermsAdmin(ReadOnlyModelAdmin):
     list_display = ["procurement", "max_cost"]
     list_select_related = ["procurement"]
     search_fields = ["procurement__reference", "procurement__title"]
-    readonly_fields = [field.name for field in PurchaseTerms._meta.fields]
     inlines = [PerformanceLevelInline]

@@ -7,17 +7,22 @@ from typing import Any
 
 from procurements.models import Procurement
 from procurements.registry import BuilderSection, register_builder_section
+from procurements.sections import pounds_text
 
 from .selectors import PROCUREMENT_PREFETCH, phase_plan_get
 from .services import SECTION_KEY
 
 
 def pounds(amount: Decimal | None) -> str:
-    return "Not given" if amount is None else f"£{amount:,.2f}"
+    return pounds_text(amount) or "Not given"
 
 
 def _count(number: int, singular: str, plural: str) -> str:
     return f"{number} {singular if number == 1 else plural}"
+
+
+def _weeks(number: int | None) -> str:
+    return "" if number is None else _count(number, "week", "weeks")
 
 
 def has_content(procurement: Procurement) -> bool:
@@ -29,11 +34,7 @@ def summary(procurement: Procurement) -> list[tuple[str, Any]]:
     plan = phase_plan_get(procurement=procurement)
     rows: list[tuple[str, Any]] = []
     for number, phase in enumerate(plan.phases, 1):
-        weeks = (
-            "duration not given"
-            if phase.duration_weeks is None
-            else _count(phase.duration_weeks, "week", "weeks")
-        )
+        weeks = _weeks(phase.duration_weeks) or "duration not given"
         rows.append(
             (
                 f"Phase {number}: {phase.name}",
@@ -65,14 +66,6 @@ def summary(procurement: Procurement) -> list[tuple[str, Any]]:
     return rows
 
 
-def _weeks(number: int | None) -> str:
-    return "" if number is None else _count(number, "week", "weeks")
-
-
-def _money_text(amount: Decimal | None) -> str:
-    return "" if amount is None else pounds(amount)
-
-
 def announce(procurement: Procurement) -> dict[str, Any]:
     """The phase plan as the ITT announces it: successive phases with intermediate targets and
     remuneration in instalments (PCR 2015 reg. 31(7)), the gate criteria and the conditions on
@@ -87,7 +80,7 @@ def announce(procurement: Procurement) -> dict[str, Any]:
                 "name": phase.name,
                 "kind": phase.get_kind_display(),
                 "duration": _weeks(phase.duration_weeks),
-                "max_remuneration_per_partner": _money_text(phase.max_remuneration_per_partner),
+                "max_remuneration_per_partner": pounds_text(phase.max_remuneration_per_partner),
                 "aims": phase.aims,
                 "targets": [
                     {"metric": t.metric, "threshold": t.threshold, "evidence": t.evidence}
@@ -107,15 +100,15 @@ def announce(procurement: Procurement) -> dict[str, Any]:
             }
             for number, phase in enumerate(plan.phases, 1)
         ],
-        "total_max_remuneration_per_partner": _money_text(plan.total_max_remuneration),
+        "total_max_remuneration_per_partner": pounds_text(plan.total_max_remuneration),
         "purchase": {
-            "max_cost": _money_text(terms.max_cost if terms else None),
+            "max_cost": pounds_text(terms.max_cost if terms else None),
             "scope": terms.scope if terms else "",
             "performance_levels": [
                 {"metric": level.metric, "level": level.level} for level in plan.performance_levels
             ],
         },
-        "estimated_value": _money_text(procurement.estimated_value),
+        "estimated_value": pounds_text(procurement.estimated_value),
     }
 
 

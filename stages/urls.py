@@ -6,7 +6,7 @@ from . import views
 class PhaseItemConverter:
     """The kinds of row a phase holds, as they appear in its URLs."""
 
-    regex = "targets|instalments|gate-criteria|termination-conditions"
+    regex = "|".join(views.ITEM_KINDS)
 
     def to_python(self, value: str) -> str:
         return value

@@ -21,8 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import ApplicationError
-from procurements.models import SectionStatus
-from procurements.views.common import procurement_for_edit
+from procurements.views.common import completed_initial, posted, procurement_for_edit
 
 from . import services
 from .forms import (
@@ -103,22 +102,10 @@ ITEM_KINDS = {
 }
 
 
-def _posted(request):
-    """The submitted data, even when empty (an empty POST still shows what is missing)."""
-    return request.POST if request.method == "POST" else None
-
-
 def _add_errors(form: forms.Form, error: ApplicationError | ValidationError) -> None:
     """A refusal from a service shows in the error summary, linked to the first field."""
     for message in getattr(error, "messages", None) or [error.message]:
         form.add_error(None, message)
-
-
-def _completed_initial(procurement) -> dict:
-    status = procurement.section_status.get(services.SECTION_KEY)
-    if status is None:
-        return {}
-    return {"completed": "yes" if status == SectionStatus.COMPLETED else "no"}
 
 
 @login_required
@@ -126,7 +113,10 @@ def _completed_initial(procurement) -> dict:
 def phase_plan(request, pk: int):
     """The plan: phases with their money and counts, the purchase, and "completed?"."""
     procurement = procurement_for_edit(request, pk)
-    form = PhasePlanCompletedForm(_posted(request), initial=_completed_initial(procurement))
+    form = PhasePlanCompletedForm(
+        posted(request),
+        initial={"completed": completed_initial(procurement, services.SECTION_KEY)},
+    )
     if form.is_valid():
         try:
             services.phase_plan_mark(
@@ -159,7 +149,7 @@ def _phase_form_page(request, procurement, form, phase=None):
 @require_http_methods(["GET", "POST"])
 def phase_add(request, pk: int):
     procurement = procurement_for_edit(request, pk)
-    form = PhaseForm(_posted(request))
+    form = PhaseForm(posted(request))
     if form.is_valid():
         try:
             phase = services.phase_add(
@@ -195,7 +185,7 @@ def phase_change(request, pk: int, phase_pk: int):
     procurement = procurement_for_edit(request, pk)
     phase = get_object_or_404(Phase, pk=phase_pk, procurement=procurement)
     initial = {name: getattr(phase, name) for name in services.PHASE_FIELDS}
-    form = PhaseForm(_posted(request), initial=initial)
+    form = PhaseForm(posted(request), initial=initial)
     if form.is_valid():
         try:
             phase = services.phase_change(actor=request.user, phase=phase, **form.cleaned_data)
@@ -232,7 +222,7 @@ def phase_item_add(request, pk: int, phase_pk: int, item: str):
     procurement = procurement_for_edit(request, pk)
     phase = get_object_or_404(Phase, pk=phase_pk, procurement=procurement)
     kind = ITEM_KINDS[item]
-    form = kind.form(_posted(request))
+    form = kind.form(posted(request))
     if form.is_valid():
         try:
             kind.add(actor=request.user, phase=phase, **form.cleaned_data)
@@ -281,7 +271,7 @@ def purchase_terms(request, pk: int):
     terms = purchase_terms_get(procurement=procurement)
     initial = {"max_cost": terms.max_cost, "scope": terms.scope} if terms else {}
     initial["estimated_value"] = procurement.estimated_value
-    form = PurchaseTermsForm(_posted(request), initial=initial)
+    form = PurchaseTermsForm(posted(request), initial=initial)
     if form.is_valid():
         try:
             services.purchase_terms_save(
@@ -301,7 +291,7 @@ def purchase_terms(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def performance_level_add(request, pk: int):
     procurement = procurement_for_edit(request, pk)
-    form = PerformanceLevelForm(_posted(request))
+    form = PerformanceLevelForm(posted(request))
     if form.is_valid():
         try:
             services.performance_level_add(

@@ -65,6 +65,7 @@ class CheckedPage:
         self.loads = 0
         self.checked_loads = 0
         self.checked_urls: list[str] = []
+        self.last_status: int | None = None  # of the last visit(), after any redirect
         page.on("load", self._on_load)
 
     def _on_load(self, _page) -> None:
@@ -82,7 +83,8 @@ class CheckedPage:
     # --- navigation that checks the page it arrives at ---------------------
     def visit(self, path: str) -> "CheckedPage":
         url = path if path.startswith("http") else self.base_url + path
-        self.page.goto(url)
+        response = self.page.goto(url)
+        self.last_status = response.status if response is not None else None
         return self.check_accessibility()
 
     def click_button(self, name: str) -> "CheckedPage":

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
+from core.calendar import bank_holidays_seed
 from core.models import OfficerRole, SupplierRole
 from core.services.accounts import borough_admin_access_sync
 
@@ -124,6 +126,44 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def procurement(personas):
+    """A draft of borough A, led by officer A."""
+    return factories.ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
+
+
+@pytest.fixture
+def officer(personas, login):
+    """The test client, with officer A (who leads ``procurement``) signed in."""
+    return login(personas.officer_a)
+
+
+@pytest.fixture
+def bank_holidays(db):
+    """The bank holidays the deadline rules count, 2025 to 2028.
+
+    A migration seeds them too, but a transactional test elsewhere empties the table.
+    """
+    bank_holidays_seed(first_year=2025, last_year=2028)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Generated documents go to a throw-away directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the server's clock (django.utils.timezone.now) to a given moment."""
+
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,15 @@ from core.models import (
     SupplierRole,
     User,
 )
+from stages.models import (
+    GateCriterion,
+    InstalmentScheduleItem,
+    IntermediateTarget,
+    PerformanceLevel,
+    Phase,
+    PurchaseTerms,
+    TerminationCondition,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = settings.DEMO_TOTP_SECRET
@@ -107,3 +116,18 @@ class ProcurementFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"IP-2026-{n:04d}")
     lead_officer = factory.LazyAttribute(lambda o: officer(o.borough, OfficerRole.OFFICER))
     created_by = factory.LazyAttribute(lambda o: o.lead_officer)
+
+
+def phase_with_a_row_of_each_kind(procurement) -> Phase:
+    """A research phase of ``procurement`` with one target, instalment, gate criterion and
+    termination condition; and the procurement's purchase terms with one performance level."""
+    phase = Phase.objects.create(
+        procurement=procurement, kind="research", name="Feasibility", duration_weeks=12
+    )
+    IntermediateTarget.objects.create(phase=phase, metric="Falls detected", threshold="95%")
+    InstalmentScheduleItem.objects.create(phase=phase, weeks_after_start=4, share_percent=100)
+    GateCriterion.objects.create(phase=phase, criterion="Reliability", threshold="3 of 5")
+    TerminationCondition.objects.create(phase=phase, condition="Misses the gate threshold")
+    terms = PurchaseTerms.objects.create(procurement=procurement, max_cost=500000)
+    PerformanceLevel.objects.create(purchase_terms=terms, metric="Battery", level="12 months")
+    return phase

@@ -612,26 +612,10 @@ ENTRIES: list[Entry] = [*ADMIN_ENTRIES, *ALLAUTH_ENTRIES, *PORTAL_ENTRIES]
 
 def sample_phase_plan(personas):
     """A draft of borough A, led by officer A, with one phase holding one row of each kind."""
-    from stages.models import (
-        GateCriterion,
-        InstalmentScheduleItem,
-        IntermediateTarget,
-        PerformanceLevel,
-        Phase,
-        PurchaseTerms,
-        TerminationCondition,
-    )
-    from tests.factories import ProcurementFactory
+    from tests.factories import ProcurementFactory, phase_with_a_row_of_each_kind
 
     procurement = ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
-    phase = Phase.objects.create(procurement=procurement, kind="research", name="Feasibility")
-    IntermediateTarget.objects.create(phase=phase, metric="Falls detected", threshold="95%")
-    InstalmentScheduleItem.objects.create(phase=phase, weeks_after_start=4, share_percent=100)
-    GateCriterion.objects.create(phase=phase, criterion="Reliability", threshold="3 of 5")
-    TerminationCondition.objects.create(phase=phase, condition="Misses the gate threshold")
-    terms = PurchaseTerms.objects.create(procurement=procurement, max_cost=500000)
-    PerformanceLevel.objects.create(purchase_terms=terms, metric="Battery", level="12 months")
-    return phase
+    return phase_with_a_row_of_each_kind(procurement)
 
 
 def _phase_plan_kwargs(extra: str = ""):

@@ -29,7 +29,7 @@ from core.models import (
     SupplierOrganisation,
     User,
 )
-from core.permissions import can_manage_person, person_manageable_filter
+from core.permissions import can_manage_person
 from core.selectors.accounts import (
     borough_list_managed_by,
     lockout_failures_subquery,
@@ -223,7 +223,6 @@ class PersonAdmin(AuditedModelAdmin, UserAdmin):
         since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
         return (
             person_list_for_admin(user=request.user)
-            .filter(person_manageable_filter(request.user))
             .annotate(failed_sign_ins=lockout_failures_subquery(since=since))
             .prefetch_related("officer_memberships__borough")
             .select_related("supplier_membership__organisation")

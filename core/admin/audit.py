@@ -7,9 +7,11 @@ from django.utils.html import format_html
 
 from core.models import AuditEvent
 
+from .base import ReadOnlyForSuperusers
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyForSuperusers, admin.ModelAdmin):
     list_display = ["id", "created_at", "action", "actor_label", "target_type", "target_label"]
     list_filter = ["action"]
     search_fields = ["actor_label", "target_label", "target_type", "target_id"]
@@ -37,15 +39,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

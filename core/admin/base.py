@@ -1,4 +1,4 @@
-"""An admin base class that writes every edit to the audit trail.
+"""Admin base classes: one that writes every edit to the audit trail, and read-only pages.
 
 Use ``AuditedModelAdmin`` instead of ``admin.ModelAdmin`` for any model an
 administrator may change::
@@ -23,6 +23,12 @@ Inlines need nothing: their objects are audited by the parent admin's
 A field whose name contains password, secret, token, key, hash, salt or
 otp (split on ``_``), or is listed in ``audit_secret_fields``, is named in
 ``fields`` but its values are never recorded.
+
+Records that change only through services (which check, lock and audit) or never
+change at all are shown with ``ReadOnlyModelAdmin`` and ``ReadOnlyInline``:
+superusers may read every field, nobody may add, change or delete through the
+admin. ``ReadOnlyForSuperusers`` alone gives those permissions to an admin that
+chooses its own fields.
 """
 
 from __future__ import annotations
@@ -196,3 +202,43 @@ class AuditedModelAdmin(admin.ModelAdmin):
         if not changed_pks:
             return {}
         return formset.model._base_manager.in_bulk(changed_pks)
+
+
+# -- read-only pages ------------------------------------------------------------------------
+
+
+class ReadOnlyForSuperusers:
+    """Superusers may read; nobody may add, change or delete (mix in before the admin class)."""
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _every_field_but_excluded(model_admin) -> list[str]:
+    excluded = set(model_admin.exclude or ())
+    return [field.name for field in model_admin.model._meta.fields if field.name not in excluded]
+
+
+class ReadOnlyModelAdmin(ReadOnlyForSuperusers, admin.ModelAdmin):
+    """Every field of the model shown read-only, but those in ``exclude``."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return _every_field_but_excluded(self)
+
+
+class ReadOnlyInline(ReadOnlyForSuperusers, admin.TabularInline):
+    """A parent's rows in a table, every field read-only but those in ``exclude``."""
+
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return _every_field_but_excluded(self)

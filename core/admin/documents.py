@@ -7,28 +7,17 @@ from django.utils.html import format_html
 from core.models import DocumentStatus, GeneratedDocument
 from core.services.documents import document_enqueue
 
+from .base import ReadOnlyModelAdmin
+
 
 @admin.register(GeneratedDocument)
-class GeneratedDocumentAdmin(admin.ModelAdmin):
+class GeneratedDocumentAdmin(ReadOnlyModelAdmin):
     list_display = ["title", "kind", "status", "attempts", "requested_by", "created_at", "page"]
     list_filter = ["status", "kind"]
     search_fields = ["title", "sha256"]
     list_select_related = ["requested_by"]
     date_hierarchy = "created_at"
     actions = ["enqueue_again"]
-    readonly_fields = [field.name for field in GeneratedDocument._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
 
     @admin.display(description="Status page")
     def page(self, obj: GeneratedDocument) -> str:

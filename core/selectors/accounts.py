@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from guardian.shortcuts import get_objects_for_user
 
@@ -29,17 +29,12 @@ def borough_list_managed_by(*, user: User) -> QuerySet[Borough]:
 
 
 def person_list_for_admin(*, user: User) -> QuerySet[User]:
-    """People an administrator may see: everyone for a superuser, else the officers of their
-    boroughs (never superusers or suppliers)."""
-    people = User.objects.all()
-    if user.is_superuser:
-        return people
-    managed = borough_list_managed_by(user=user)
-    return people.filter(
-        Exists(OfficerMembership.objects.filter(user=OuterRef("pk"), borough__in=managed)),
-        is_superuser=False,
-        supplier_membership__isnull=True,
-    )
+    """People an administrator may see and manage: everyone for a superuser, else the
+    officers wholly within their boroughs (``core.permissions.person_manageable_filter``)."""
+    # core.permissions reads this module, so it is imported here rather than at the top.
+    from core.permissions import person_manageable_filter
+
+    return User.objects.filter(person_manageable_filter(user))
 
 
 def officer_membership_list(*, user: User) -> QuerySet[OfficerMembership]:

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 from kombu.exceptions import OperationalError as BrokerError
@@ -24,6 +23,7 @@ from redis.exceptions import RedisError
 
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
+from core.mail import render_email
 from core.models import (
     Borough,
     OfficerMembership,
@@ -229,18 +229,11 @@ def supplier_invitation_send(*, invitation_id: int, base_url: str = "") -> bool:
         or invitation.is_expired
     ):
         return False
-    context = {
-        "invitation": invitation,
-        "accept_url": _invitation_url(invitation, base_url),
-        "PORTAL_NAME": settings.PORTAL_NAME,
-    }
-    subject = render_to_string("core/email/supplier_invitation_subject.txt", context)
-    send_mail(
-        subject=" ".join(subject.split()),
-        message=render_to_string("core/email/supplier_invitation_message.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
+    subject, message = render_email(
+        "core/email/supplier_invitation",
+        {"invitation": invitation, "accept_url": _invitation_url(invitation, base_url)},
     )
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
     SupplierInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
     audit_record(
         actor=None,

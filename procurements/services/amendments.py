@@ -20,7 +20,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -49,14 +48,26 @@ from procurements.rules import (
     rule_participation_period,
 )
 from procurements.sections import uk_date_text, uk_datetime_text
+from procurements.services.builder import SectionInputRefused
 from procurements.services.engagement import interested_recipients
-from procurements.services.notices import notice_field, notice_publish, notice_section
+from procurements.services.notices import (
+    authority_section,
+    notice_field,
+    notice_publish,
+    notice_section,
+)
 from procurements.services.publication import (
     engagement_notice_published,
     opportunity_url,
     publication_version_create,
     tender_notice_content,
     tender_notice_kind,
+)
+from procurements.services.sections import (
+    changed_field_errors,
+    procurement_lock,
+    procurement_save,
+    wrong_state,
 )
 
 # What an amendment may change, in the order the form and the e-mails show them.
@@ -107,12 +118,8 @@ REVISION_HEADINGS = {
 }
 
 
-class AmendmentRefused(ApplicationError):
+class AmendmentRefused(SectionInputRefused):
     """Changes an amendment cannot make; ``errors`` maps each field to its message."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(" ".join(errors.values()), extra={"errors": errors})
-        self.errors = errors
 
 
 def display_text(value: Any) -> str:
@@ -124,17 +131,6 @@ def display_text(value: Any) -> str:
     if isinstance(value, date):
         return uk_date_text(value)
     return str(value)
-
-
-def _lock(procurement: Procurement) -> Procurement:
-    return Procurement.objects.select_for_update().select_related("borough").get(pk=procurement.pk)
-
-
-def _wrong_state(procurement: Procurement, wanted: str, doing: str) -> ApplicationError:
-    return ApplicationError(
-        f"This procurement is {procurement.get_status_display().lower()}: only a procurement "
-        f"that is {wanted} can be {doing}."
-    )
 
 
 # --- amending ----------------------------------------------------------------------------------
@@ -237,10 +233,10 @@ def procurement_amend(
     reason = (reason or "").strip()
     if not reason:
         raise AmendmentRefused({"reason": REASON_REQUIRED})
-    procurement = _lock(procurement)
+    procurement = procurement_lock(procurement.pk)
     if not can_amend_procurement(actor, procurement):
         if procurement.status != ProcurementStatus.PUBLISHED:
-            raise _wrong_state(procurement, "published", "amended")
+            raise wrong_state(procurement, "published", "amended")
         raise PermissionRefused(
             f"Only the procurement officers of {procurement.borough.name} can amend this "
             "procurement."
@@ -268,16 +264,9 @@ def procurement_amend(
     errors |= _deadline_errors(procurement, changed, now=timezone.now())
     if errors:
         raise AmendmentRefused(errors)
-    try:
-        procurement.full_clean(
-            exclude=[f.name for f in Procurement._meta.concrete_fields if f.name not in changed],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-    except ValidationError as error:
-        raise AmendmentRefused(
-            {name: messages[0] for name, messages in error.message_dict.items()}
-        ) from None
+    errors = changed_field_errors(procurement, changed)
+    if errors:
+        raise AmendmentRefused(errors)
     procurement.save(update_fields=[*changed, "updated_at"])
     version = publication_version_create(procurement=procurement, actor=actor, reason=reason)
     last = procurement.amendments.aggregate(last=Max("number"))["last"] or 0
@@ -393,13 +382,7 @@ def termination_notice_content(procurement: Procurement, *, reason: str) -> dict
     return {
         "title": f"{NoticeKind.UK12.label}: {procurement.title}",
         "sections": [
-            notice_section(
-                "Contracting authority",
-                [
-                    notice_field("Name", procurement.borough.name),
-                    notice_field("Identifier", procurement.borough.identifier),
-                ],
-            ),
+            authority_section(procurement),
             notice_section(
                 "The procurement",
                 [
@@ -433,7 +416,7 @@ def procurement_cancel(*, actor: User, procurement: Procurement, reason: str) ->
     notice with ``reason`` as the public reason; interested suppliers are told
     once the transaction has committed.
     """
-    procurement = _lock(procurement)
+    procurement = procurement_lock(procurement.pk)
     if not can_cancel_procurement(actor, procurement):
         if procurement.status not in CANCELLABLE:
             raise ApplicationError(
@@ -446,9 +429,7 @@ def procurement_cancel(*, actor: User, procurement: Procurement, reason: str) ->
         raise AmendmentRefused({"reason": CANCEL_REASON_REQUIRED})
     previous = procurement.status
     procurement.cancel(reason=reason)
-    # The status is protected: only its transitions set it, and cleaning would assign it again.
-    procurement.full_clean(exclude=["status"])
-    procurement.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
+    procurement_save(procurement, "status", "cancelled_at", "cancellation_reason")
     notice: Notice | None = None
     if procurement.published_at is not None:
         notice = notice_publish(

@@ -32,6 +32,7 @@ from procurements.permissions import (
 from procurements.rules import RuleBreach, publication_breaches
 from procurements.services.engagement import interest_notify_published
 from procurements.services.publication import publication_record
+from procurements.services.sections import procurement_lock, procurement_save, wrong_state
 
 AUTHOR_CANNOT_APPROVE = (
     "You cannot approve a procurement you wrote: another approver must (four eyes)."
@@ -51,10 +52,6 @@ def _today() -> date:
     return london_date(timezone.now())
 
 
-def _lock(procurement: Procurement) -> Procurement:
-    return Procurement.objects.select_for_update().select_related("borough").get(pk=procurement.pk)
-
-
 def _refuse_if_rules_broken(procurement: Procurement, *, doing: str) -> None:
     breaches = publication_breaches(procurement, today=_today())
     if breaches:
@@ -66,32 +63,19 @@ def _refuse_if_rules_broken(procurement: Procurement, *, doing: str) -> None:
         )
 
 
-def _wrong_state(procurement: Procurement, wanted: str, doing: str) -> ApplicationError:
-    return ApplicationError(
-        f"This procurement is {procurement.get_status_display().lower()}: only a procurement "
-        f"that is {wanted} can be {doing}."
-    )
-
-
-def _save(procurement: Procurement, *fields: str) -> None:
-    # The status is protected: only its transitions set it, and cleaning would assign it again.
-    procurement.full_clean(exclude=["status"])
-    procurement.save(update_fields=[*fields, "updated_at"])
-
-
 @transaction.atomic
 def procurement_submit_for_approval(*, actor: User, procurement: Procurement) -> Procurement:
     """The lead officer submits a draft that breaks no publication rule for approval."""
-    procurement = _lock(procurement)
+    procurement = procurement_lock(procurement.pk)
     if not can_submit_for_approval(actor, procurement):
         if procurement.status != ProcurementStatus.DRAFT:
-            raise _wrong_state(procurement, "a draft", "submitted for approval")
+            raise wrong_state(procurement, "a draft", "submitted for approval")
         raise PermissionRefused(
             "Only the lead officer of this procurement can submit it for approval."
         )
     _refuse_if_rules_broken(procurement, doing="submitted for approval")
     procurement.submit_for_approval()
-    _save(procurement, "status")
+    procurement_save(procurement, "status")
     audit_record(
         actor=actor,
         action="procurement.submitted_for_approval",
@@ -107,7 +91,7 @@ def _review_refusal(actor: User, procurement: Procurement) -> ApplicationError:
     if is_author(actor, procurement):
         return PermissionRefused(AUTHOR_CANNOT_APPROVE)
     if procurement.status != ProcurementStatus.AWAITING_APPROVAL:
-        return _wrong_state(procurement, "awaiting approval", "approved or returned")
+        return wrong_state(procurement, "awaiting approval", "approved or returned")
     if not has_role(actor, procurement.borough, OfficerRole.APPROVER):
         return PermissionRefused(
             f"Only an approver of {procurement.borough.name} can approve or return this "
@@ -134,7 +118,7 @@ def _decide(
         procurement.approve()
     else:
         procurement.return_to_draft()
-    _save(procurement, "status")
+    procurement_save(procurement, "status")
     audit_record(
         actor=actor,
         action=f"procurement.{decision}",
@@ -155,7 +139,7 @@ def procurement_approve(
     *, actor: User, procurement: Procurement, comments: str = ""
 ) -> ApprovalReview:
     """An approver of the borough, never its author, approves it for publication."""
-    procurement = _lock(procurement)
+    procurement = procurement_lock(procurement.pk)
     if not can_review_procurement(actor, procurement):
         raise _review_refusal(actor, procurement)
     _refuse_if_rules_broken(procurement, doing="approved")
@@ -167,7 +151,7 @@ def procurement_approve(
 @transaction.atomic
 def procurement_return(*, actor: User, procurement: Procurement, comments: str) -> ApprovalReview:
     """An approver returns it to the lead officer as a draft, saying what needs to change."""
-    procurement = _lock(procurement)
+    procurement = procurement_lock(procurement.pk)
     if not can_review_procurement(actor, procurement):
         raise _review_refusal(actor, procurement)
     if not (comments or "").strip():
@@ -180,10 +164,10 @@ def procurement_return(*, actor: User, procurement: Procurement, comments: str) 
 @transaction.atomic
 def procurement_publish(*, actor: User, procurement: Procurement) -> Procurement:
     """The lead officer publishes an approved procurement, if its rules still hold today."""
-    procurement = _lock(procurement)
+    procurement = procurement_lock(procurement.pk)
     if not can_publish_procurement(actor, procurement):
         if procurement.status != ProcurementStatus.APPROVED:
-            raise _wrong_state(procurement, "approved", "published")
+            raise wrong_state(procurement, "approved", "published")
         raise PermissionRefused("Only the lead officer of this procurement can publish it.")
     # Checked again against today: a deadline may have come too close since approval.
     _refuse_if_rules_broken(procurement, doing="published")
@@ -192,7 +176,7 @@ def procurement_publish(*, actor: User, procurement: Procurement) -> Procurement
     # The tender notice goes out today, whatever day was planned: the frozen documents, the
     # ITT and the notice all give the day it was actually published.
     procurement.notice_date = london_date(procurement.published_at)
-    _save(procurement, "status", "published_at", "notice_date")
+    procurement_save(procurement, "status", "published_at", "notice_date")
     # Version 1 of everything announced, the market engagement notice if due, the tender
     # notice of the regime, and the ITT request (rendered by a worker after commit).
     publication_record(procurement=procurement, actor=actor)
@@ -223,16 +207,16 @@ def procurement_reopen(*, actor: User, procurement: Procurement, reason: str) ->
     For an approval that can no longer be published as is (a deadline has come
     too close): the draft needs approval again, so four eyes still hold.
     """
-    procurement = _lock(procurement)
+    procurement = procurement_lock(procurement.pk)
     # The lead officer of an approved procurement: the same people who may publish it.
     if not can_publish_procurement(actor, procurement):
         if procurement.status != ProcurementStatus.APPROVED:
-            raise _wrong_state(procurement, "approved", "reopened")
+            raise wrong_state(procurement, "approved", "reopened")
         raise PermissionRefused("Only the lead officer of this procurement can reopen it.")
     if not (reason or "").strip():
         raise ApplicationError("Enter why the procurement needs to change.")
     procurement.return_to_draft()
-    _save(procurement, "status")
+    procurement_save(procurement, "status")
     audit_record(
         actor=actor,
         action="procurement.reopened",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +24,11 @@ from core.exceptions import ApplicationError, PermissionRefused
 from core.models import Borough, OfficerMembership, OfficerRole, User
 from procurements.models import Procurement
 from procurements.permissions import can_create_procurement
-from procurements.services.sections import procurement_for_update, procurement_section_mark
+from procurements.services.sections import (
+    changed_field_errors,
+    procurement_for_update,
+    procurement_section_mark,
+)
 
 REFERENCE_PREFIX_MAX = 24
 
@@ -143,25 +146,18 @@ def _save_section(
         changed = [name for name, value in values.items() if getattr(procurement, name) != value]
         for name in changed:
             setattr(procurement, name, values[name])
-        if changed:
-            model_fields = [field.name for field in Procurement._meta.concrete_fields]
-            try:
-                procurement.full_clean(
-                    exclude=[name for name in model_fields if name not in changed],
-                    validate_unique=False,
-                    validate_constraints=False,
-                )
-            except ValidationError as error:
-                raise SectionInputRefused(
-                    {name: messages[0] for name, messages in error.message_dict.items()}
-                ) from None
+        fields_saved = bool(changed)
+        if fields_saved:
+            errors = changed_field_errors(procurement, changed)
+            if errors:
+                raise SectionInputRefused(errors)
             procurement.save(update_fields=[*changed, "updated_at"])
         if evaluators is not None:
             current = set(procurement.evaluators.values_list("pk", flat=True))
             if current != {person.pk for person in evaluators}:
                 procurement.evaluators.set(evaluators)
                 changed.append("evaluators")
-                if "updated_at" not in changed:
+                if not fields_saved:
                     procurement.save(update_fields=["updated_at"])
         if changed:
             audit_record(

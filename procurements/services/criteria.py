@@ -11,7 +11,6 @@ and the publication rules check it again.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
 
 from core.audit import audit_record
 from core.exceptions import ApplicationError
@@ -22,8 +21,9 @@ from procurements.models import (
     CriterionKind,
     Procurement,
 )
-from procurements.services.requirements import full_clean_or_refuse
 from procurements.services.sections import (
+    full_clean_or_refuse,
+    next_order,
     procurement_for_update,
     procurement_section_mark,
     procurement_section_reopen_if_broken,
@@ -86,14 +86,13 @@ def procurement_criterion_add(
     description: str = "",
 ) -> AwardCriterion:
     procurement = procurement_for_update(actor=actor, pk=procurement.pk)
-    last = procurement.award_criteria.aggregate(last=Max("order"))["last"]
     criterion = AwardCriterion(
         procurement=procurement,
         kind=kind,
         name=name.strip(),
         description=description.strip(),
         weight=weight,
-        order=0 if last is None else last + 1,
+        order=next_order(procurement.award_criteria),
     )
     full_clean_or_refuse(criterion)
     criterion.save()
@@ -169,12 +168,11 @@ def procurement_subcriterion_add(
     *, actor: User, criterion: AwardCriterion, name: str, description: str = ""
 ) -> AwardSubCriterion:
     criterion = _criterion_for_update(actor=actor, criterion=criterion)
-    last = criterion.sub_criteria.aggregate(last=Max("order"))["last"]
     sub_criterion = AwardSubCriterion(
         criterion=criterion,
         name=name.strip(),
         description=description.strip(),
-        order=0 if last is None else last + 1,
+        order=next_order(criterion.sub_criteria),
     )
     full_clean_or_refuse(sub_criterion)
     sub_criterion.save()

@@ -40,6 +40,7 @@ from procurements.permissions_market import (
 from procurements.sections import uk_datetime_text
 from procurements.services.notices import notice_publish
 from procurements.services.publication import market_engagement_notice_content, opportunity_url
+from procurements.services.sections import procurement_lock
 
 VERIFY_EMAIL_FIRST = (
     "Confirm your e-mail address first: use the link in the e-mail we sent you when you signed up."
@@ -112,9 +113,7 @@ def interest_notify_published(procurement: Procurement) -> int:
 
 def _procurement_for_engagement(*, actor: User, procurement: Procurement) -> Procurement:
     """Lock the procurement for a change to its engagement, refusing anyone who may not."""
-    procurement = (
-        Procurement.objects.select_for_update().select_related("borough").get(pk=procurement.pk)
-    )
+    procurement = procurement_lock(procurement.pk)
     if not can_manage_engagement(actor, procurement):
         if procurement.status not in UNPUBLISHED:
             raise ApplicationError(
@@ -357,7 +356,7 @@ def interest_register(*, actor: User, procurement: Procurement) -> InterestRegis
     """A verified supplier member follows an opportunity for their organisation. Following
     again changes nothing."""
     membership = refuse_unless_verified_supplier(actor)
-    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    procurement = procurement_lock(procurement.pk)
     if not is_open_to_interest(procurement):
         raise ApplicationError(
             "You can follow an opportunity only while its market engagement or its call is "
@@ -373,7 +372,7 @@ def interest_register(*, actor: User, procurement: Procurement) -> InterestRegis
 def interest_withdraw(*, actor: User, procurement: Procurement) -> bool:
     """The organisation stops following an opportunity; returns whether it was following."""
     membership = refuse_unless_verified_supplier(actor)
-    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    procurement = procurement_lock(procurement.pk)
     registration = InterestRegistration.objects.filter(
         procurement=procurement, organisation_id=membership.organisation_id
     ).first()

@@ -42,6 +42,15 @@ def notice_section(heading: str, fields: list[dict[str, Any]]) -> dict[str, Any]
     return {"heading": heading, "fields": fields}
 
 
+def authority_section(procurement: Procurement) -> dict[str, Any]:
+    """The contracting authority, as every notice opens."""
+    borough = procurement.borough
+    return notice_section(
+        "Contracting authority",
+        [notice_field("Name", borough.name), notice_field("Identifier", borough.identifier)],
+    )
+
+
 def _check_content(content: dict[str, Any]) -> None:
     title = content.get("title")
     sections = content.get("sections")

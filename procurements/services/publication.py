@@ -44,7 +44,13 @@ from procurements.rules import regime_rules
 from procurements.sections import pounds_text, uk_date_text, uk_datetime_text, uk_time_text
 from procurements.selectors import procurement_prefetch_sections
 from procurements.selectors_publication import ITT_KIND, itt_documents, publication_versions
-from procurements.services.notices import notice_field, notice_publish, notice_section
+from procurements.services.notices import (
+    authority_section,
+    notice_field,
+    notice_publish,
+    notice_section,
+)
+from procurements.services.sections import procurement_lock
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -166,14 +172,6 @@ def publication_version_create(
 # --- notices -----------------------------------------------------------------------------------
 
 
-def _authority(procurement: Procurement) -> dict[str, Any]:
-    borough = procurement.borough
-    return notice_section(
-        "Contracting authority",
-        [notice_field("Name", borough.name), notice_field("Identifier", borough.identifier)],
-    )
-
-
 def event_when_text(starts_at: datetime, ends_at: datetime | None = None) -> str:
     """When an event happens, in UK time, as every page and notice shows it.
 
@@ -212,7 +210,7 @@ def market_engagement_notice_content(engagement: MarketEngagement) -> dict[str, 
     return {
         "title": f"{_sentence_start(rules.market_engagement_notice)}: {engagement.title}",
         "sections": [
-            _authority(procurement),
+            authority_section(procurement),
             notice_section(
                 "The engagement",
                 [
@@ -281,7 +279,7 @@ def tender_notice_content(
     return {
         "title": f"{_sentence_start(rules.tender_notice)}: {procurement.title}",
         "sections": [
-            _authority(procurement),
+            authority_section(procurement),
             notice_section(
                 "The procurement",
                 [
@@ -420,9 +418,7 @@ ITT_NOT_FAILED = {
 @transaction.atomic
 def itt_retry(*, actor: User, procurement: Procurement) -> GeneratedDocument:
     """Ask again for the ITT of the latest version when generating it failed."""
-    procurement = (
-        Procurement.objects.select_for_update().select_related("borough").get(pk=procurement.pk)
-    )
+    procurement = procurement_lock(procurement.pk)
     if not can_retry_itt(actor, procurement):
         if not was_published(procurement):
             raise ApplicationError("This procurement has not been published: it has no ITT.")

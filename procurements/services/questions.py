@@ -33,6 +33,7 @@ from procurements.services.engagement import (
     register_interest_locked,
 )
 from procurements.services.publication import opportunity_url
+from procurements.services.sections import procurement_lock
 
 REASON_REQUIRED = "Enter why the answer is only for this supplier"
 
@@ -81,7 +82,7 @@ def question_ask(*, actor: User, procurement: Procurement, text: str) -> Clarifi
     """A verified supplier member asks a question before the question deadline; their
     organisation then follows the opportunity."""
     membership = refuse_unless_verified_supplier(actor)
-    procurement = Procurement.objects.select_for_update().get(pk=procurement.pk)
+    procurement = procurement_lock(procurement.pk)
     now = timezone.now()
     closed = questions_closed_message(procurement, now=now)
     if closed:

@@ -7,15 +7,15 @@ every write here locks the procurement and refuses anything but a draft.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from core.audit import audit_record
 from core.exceptions import ApplicationError
 from core.models import User
 from procurements.models import MinimumRequirement, Procurement
 from procurements.services.sections import (
+    full_clean_or_refuse,
+    next_order,
     procurement_for_update,
     procurement_section_mark,
     procurement_section_reopen_if_broken,
@@ -26,17 +26,6 @@ NO_REQUIREMENTS = (
     "Add at least one minimum requirement: an innovation partnership must say which "
     "elements are minimum requirements"
 )
-
-
-def full_clean_or_refuse(instance, *, only: tuple[str, ...] | None = None) -> None:
-    """``full_clean`` (of the fields in ``only``, if given), refusing with its messages."""
-    exclude = None
-    if only is not None:
-        exclude = [field.name for field in instance._meta.fields if field.name not in only]
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=only is None)
-    except ValidationError as error:
-        raise ApplicationError(" ".join(error.messages)) from error
 
 
 def _requirement_for_update(*, actor: User, requirement: MinimumRequirement) -> MinimumRequirement:
@@ -53,9 +42,10 @@ def procurement_requirement_add(
     *, actor: User, procurement: Procurement, text: str
 ) -> MinimumRequirement:
     procurement = procurement_for_update(actor=actor, pk=procurement.pk)
-    last = procurement.minimum_requirements.aggregate(last=Max("order"))["last"]
     requirement = MinimumRequirement(
-        procurement=procurement, text=text.strip(), order=0 if last is None else last + 1
+        procurement=procurement,
+        text=text.strip(),
+        order=next_order(procurement.minimum_requirements),
     )
     full_clean_or_refuse(requirement)
     requirement.save()

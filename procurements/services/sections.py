@@ -1,26 +1,84 @@
-"""Saving a builder section's "Have you completed this section?" answer."""
+"""Locking a procurement for a change, and saving a builder section's "Have you completed
+this section?" answer.
+
+Every service that changes a procurement locks its row first (``procurement_lock``, or
+``procurement_for_update`` for a change to a draft, which also checks the actor may edit
+it) and holds the lock until its transaction ends.
+"""
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, QuerySet
 
 from core.audit import audit_record
-from core.exceptions import PermissionRefused
+from core.exceptions import ApplicationError, PermissionRefused
 from core.models import User
 from procurements.models import Procurement, SectionStatus
 from procurements.permissions import can_edit_procurement
 from procurements.registry import builder_section_get
 
 
+def procurement_lock(pk: int) -> Procurement:
+    """The procurement with its borough, its own row locked until the transaction ends."""
+    return Procurement.objects.select_for_update(of=("self",)).select_related("borough").get(pk=pk)
+
+
 def procurement_for_update(*, actor: User, pk: int) -> Procurement:
     """Lock a procurement for a change, refusing anyone who may not edit it now."""
-    procurement = Procurement.objects.select_for_update().get(pk=pk)
+    procurement = procurement_lock(pk)
     if not can_edit_procurement(actor, procurement):
         raise PermissionRefused(
             "You cannot change this procurement: only its borough's procurement officers "
             "can, and only while it is a draft."
         )
     return procurement
+
+
+def wrong_state(procurement: Procurement, wanted: str, doing: str) -> ApplicationError:
+    """The refusal of a step that ``procurement``'s state does not allow."""
+    return ApplicationError(
+        f"This procurement is {procurement.get_status_display().lower()}: only a procurement "
+        f"that is {wanted} can be {doing}."
+    )
+
+
+def procurement_save(procurement: Procurement, *fields: str) -> None:
+    """Clean and save the ``fields`` a step changed (and ``updated_at``)."""
+    # The status is protected: only its transitions set it, and cleaning would assign it again.
+    procurement.full_clean(exclude=["status"])
+    procurement.save(update_fields=[*fields, "updated_at"])
+
+
+def full_clean_or_refuse(instance, *, only: tuple[str, ...] | None = None) -> None:
+    """``full_clean`` (of the fields in ``only``, if given), refusing with its messages."""
+    exclude = None
+    if only is not None:
+        exclude = [field.name for field in instance._meta.fields if field.name not in only]
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=only is None)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages)) from error
+
+
+def changed_field_errors(procurement: Procurement, changed: list[str]) -> dict[str, str]:
+    """What model validation says of the ``changed`` fields only: field -> first message."""
+    try:
+        procurement.full_clean(
+            exclude=[f.name for f in Procurement._meta.concrete_fields if f.name not in changed],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        return {name: messages[0] for name, messages in error.message_dict.items()}
+    return {}
+
+
+def next_order(rows: QuerySet) -> int:
+    """The ``order`` of a row added after ``rows``: 0 for the first."""
+    last = rows.aggregate(last=Max("order"))["last"]
+    return 0 if last is None else last + 1
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django import template
 
 from procurements.models import Procurement
 from procurements.permissions_amendments import can_amend_procurement, can_cancel_procurement
+from procurements.permissions_publication import was_published
 from procurements.sections import uk_datetime_text
 
 register = template.Library()
@@ -19,7 +20,7 @@ def amendment_links(procurement: Procurement, user) -> dict:
     return {
         "may_amend": can_amend_procurement(user, procurement),
         "may_cancel": can_cancel_procurement(user, procurement),
-        "was_published": procurement.published_at is not None,
+        "was_published": was_published(procurement),
     }
 
 

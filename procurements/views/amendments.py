@@ -5,26 +5,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError, PermissionRefused
 from procurements.forms_amendments import AmendForm, CancelForm
-from procurements.models import Amendment, Procurement
+from procurements.forms_common import add_service_error
 from procurements.permissions_amendments import can_amend_procurement, can_cancel_procurement
+from procurements.permissions_publication import was_published
+from procurements.selectors import amendment_list
 from procurements.services.amendments import procurement_amend, procurement_cancel
-from procurements.views.builder import show_refusal
 from procurements.views.common import procurement_for_view
-
-
-def amendment_list(*, procurement: Procurement) -> QuerySet[Amendment]:
-    """A procurement's amendments, newest first, with who made each and its version."""
-    return (
-        Amendment.objects.filter(procurement=procurement)
-        .select_related("created_by", "version")
-        .order_by("-number")
-    )
 
 
 @login_required
@@ -48,7 +39,7 @@ def amend(request, pk: int):
         except PermissionRefused as error:
             raise PermissionDenied(error.message) from error
         except ApplicationError as error:
-            show_refusal(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -93,9 +84,9 @@ def cancel(request, pk: int):
         except PermissionRefused as error:
             raise PermissionDenied(error.message) from error
         except ApplicationError as error:
-            show_refusal(form, error)
+            add_service_error(form, error)
         else:
-            published = procurement.published_at is not None
+            published = was_published(procurement)
             messages.success(
                 request,
                 "The procurement is cancelled."
@@ -106,6 +97,6 @@ def cancel(request, pk: int):
         "page_title": f"Cancel {procurement.title}",
         "procurement": procurement,
         "form": form,
-        "was_published": procurement.published_at is not None,
+        "was_published": was_published(procurement),
     }
     return render(request, "procurements/amendments/cancel.html", context)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -13,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
-from core.models import OfficerMembership, OfficerRole, User
+from core.models import OfficerMembership, OfficerRole
 from procurements.forms_approval import APPROVE, ReopenForm, ReviewForm
-from procurements.models import Procurement, ProcurementStatus, ReviewDecision
+from procurements.models import Procurement, ReviewDecision
 from procurements.permissions import (
     can_edit_procurement,
     can_publish_procurement,
@@ -23,7 +22,11 @@ from procurements.permissions import (
 )
 from procurements.registry import builder_section_get, builder_sections
 from procurements.rules import RuleBreach, publication_breaches
-from procurements.selectors import procurement_prefetch_sections, section_summary_rows
+from procurements.selectors import (
+    procurement_list_awaiting_approval,
+    procurement_prefetch_sections,
+    section_summary_rows,
+)
 from procurements.services.approval import (
     PublicationRulesBroken,
     procurement_approve,
@@ -39,22 +42,6 @@ STEPS = {
     "submit": "submit it for approval",
     "publish": "publish it",
 }
-
-
-def procurement_list_awaiting_approval(*, user: User) -> QuerySet[Procurement]:
-    """Procurements ``user`` may approve now: their boroughs', not their own, oldest first."""
-    boroughs = OfficerMembership.objects.filter(user=user, role=OfficerRole.APPROVER).values(
-        "borough_id"
-    )
-    return (
-        Procurement.objects.filter(
-            status=ProcurementStatus.AWAITING_APPROVAL, borough_id__in=boroughs
-        )
-        .filter(Q(approver__isnull=True) | Q(approver=user))
-        .exclude(Q(created_by=user) | Q(lead_officer=user))
-        .select_related("borough", "lead_officer")
-        .order_by("updated_at", "pk")
-    )
 
 
 def breach_rows(procurement: Procurement, breaches: list[RuleBreach], user) -> list[dict]:
@@ -118,8 +105,7 @@ def publish(request, pk: int):
 
 
 def _summary_cards(procurement: Procurement) -> list[dict]:
-    """Every section's check-your-answers rows, as the builder shows them."""
-    procurement_prefetch_sections(procurement)
+    """Every section's check-your-answers rows, as the builder shows them (prefetch first)."""
     cards = []
     for section in builder_sections():
         rows = section_summary_rows(section, procurement)
@@ -162,6 +148,8 @@ def review(request, pk: int):
                 "The lead officer has been sent an e-mail.",
             )
             return redirect("procurements:awaiting-approval")
+    # Loaded once for both the rules and the summary cards.
+    procurement_prefetch_sections(procurement)
     if breaches is None:
         breaches = publication_breaches(procurement, today=london_date(timezone.now()))
     context = {

@@ -20,6 +20,7 @@ from procurements.forms import (
     TeamForm,
     TimetableForm,
 )
+from procurements.forms_common import add_service_error
 from procurements.models import SectionStatus
 from procurements.permissions import can_edit_procurement
 from procurements.permissions_publication import can_retry_itt, was_published
@@ -49,15 +50,6 @@ STATUS_TAGS = {
     SectionStatus.IN_PROGRESS: ("In progress", "govuk-tag--light-blue"),
     SectionStatus.COMPLETED: ("Completed", ""),
 }
-
-
-def show_refusal(form, error: ApplicationError) -> None:
-    """Put a service's refusal on the form: on each field it names, else above the form."""
-    errors = error.extra.get("errors") or {}
-    for name, message in errors.items():
-        form.add_error(name if name in form.fields else None, message)
-    if not errors:
-        form.add_error(None, error.message)
 
 
 @login_required
@@ -91,7 +83,7 @@ def create_page(request):
                 actor=request.user, borough=form.chosen_borough(), title=form.cleaned_data["title"]
             )
         except ApplicationError as error:
-            show_refusal(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"You have created {procurement.reference}.")
             return redirect("procurements:task-list", pk=procurement.pk)
@@ -193,7 +185,7 @@ def _section_page(request, pk: int, *, key: str, form_class, save):
                 **form.values(),
             )
         except ApplicationError as error:
-            show_refusal(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, f"You have saved “{section.title}”.")
             return redirect("procurements:task-list", pk=procurement.pk)

@@ -19,19 +19,13 @@ from procurements.services.criteria import (
     procurement_subcriterion_add,
     procurement_subcriterion_remove,
 )
-from procurements.views.common import procurement_for_edit
-from procurements.views.requirements import completed_initial
+from procurements.views.common import completed_initial, posted, procurement_for_edit
 
 SECTION_TITLE = "Award criteria"
 
 
 def _criterion(procurement, criterion_pk: int):
     return get_object_or_404(procurement.award_criteria, pk=criterion_pk)
-
-
-def _posted(request):
-    """The submitted data on a POST, even an empty one (so the form says what is missing)."""
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -43,7 +37,7 @@ def award_criteria(request, pk: int):
         "price_formula": procurement.price_formula,
         "completed": completed_initial(procurement, SECTION_KEY),
     }
-    form = AwardSettingsForm(_posted(request), initial=initial)
+    form = AwardSettingsForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             procurement_award_settings_save(
@@ -70,7 +64,7 @@ def award_criteria(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def award_criterion_add(request, pk: int):
     procurement = procurement_for_edit(request, pk)
-    form = AwardCriterionForm(_posted(request))
+    form = AwardCriterionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             procurement_criterion_add(
@@ -91,7 +85,7 @@ def award_criterion_change(request, pk: int, criterion_pk: int):
     procurement = procurement_for_edit(request, pk)
     criterion = _criterion(procurement, criterion_pk)
     initial = {field: getattr(criterion, field) for field in CRITERION_FIELDS}
-    form = AwardCriterionForm(_posted(request), initial=initial)
+    form = AwardCriterionForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             procurement_criterion_change(
@@ -143,7 +137,7 @@ def award_criterion_remove(request, pk: int, criterion_pk: int):
 def award_subcriterion_add(request, pk: int, criterion_pk: int):
     procurement = procurement_for_edit(request, pk)
     criterion = _criterion(procurement, criterion_pk)
-    form = AwardSubCriterionForm(_posted(request))
+    form = AwardSubCriterionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             procurement_subcriterion_add(

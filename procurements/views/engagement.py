@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,12 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import ApplicationError, PermissionRefused
 from procurements.forms_engagement import EngagementEventForm, MarketEngagementForm
-from procurements.models import UNPUBLISHED, Procurement
-from procurements.permissions_market import (
-    can_manage_engagement,
-    engagement_of,
-    is_public_opportunity,
-)
+from procurements.models import Procurement
+from procurements.permissions_market import can_manage_engagement
 from procurements.sections import uk_datetime_text
 from procurements.selectors_market import (
     engagement_event_list,
@@ -33,17 +28,17 @@ from procurements.services.engagement import (
     market_engagement_publish,
     market_engagement_save,
 )
-from procurements.services.publication import event_when_text
-from procurements.views.common import procurement_for_view
+from procurements.views.common import (
+    event_rows,
+    posted,
+    procurement_for_view,
+    public_procurement_or_404,
+)
 
 ONLY_OFFICERS = (
     "Only the borough's procurement officers can change its market engagement, and only "
     "before the call is published."
 )
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _engagement_page(request, procurement: Procurement, *, form=None, error: str = ""):
@@ -58,10 +53,7 @@ def _engagement_page(request, procurement: Procurement, *, form=None, error: str
                 "contact_email": engagement.contact_email,
             }
         form = MarketEngagementForm(initial=initial)
-    events = [
-        {"event": event, "when": event_when_text(event.starts_at, event.ends_at)}
-        for event in engagement_event_list(engagement=engagement)
-    ]
+    events = event_rows(engagement_event_list(engagement=engagement))
     notice = None
     if engagement is not None and engagement.is_published:
         notice = engagement_notice_get(procurement=procurement)
@@ -111,7 +103,7 @@ def engagement_event_add_page(request, pk: int):
     if engagement is None:
         messages.info(request, "Save the market engagement notice first, then add its events.")
         return redirect("procurements:engagement", pk=procurement.pk)
-    form = EngagementEventForm(_posted(request))
+    form = EngagementEventForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             event = engagement_event_add(
@@ -169,25 +161,6 @@ def engagement_publish(request, pk: int):
 
 
 # --- following an opportunity (suppliers) ------------------------------------------------------
-
-
-def public_procurement_or_404(pk: int) -> Procurement:
-    """A procurement the public may know of (see ``is_public_opportunity``), or 404."""
-    procurement = (
-        Procurement.objects.select_related("borough", "market_engagement").filter(pk=pk).first()
-    )
-    if procurement is None or not is_public_opportunity(procurement):
-        raise Http404("No such opportunity")
-    return procurement
-
-
-def public_caption(procurement: Procurement) -> str:
-    """How the public knows the opportunity: before the call only by its engagement notice
-    (nothing of the draft is public), then by its reference and title."""
-    if procurement.status in UNPUBLISHED:
-        engagement = engagement_of(procurement)
-        return engagement.title if engagement is not None else ""
-    return f"{procurement.reference} {procurement.title}"
 
 
 def _back_to_opportunity(request, procurement: Procurement):

@@ -1,7 +1,8 @@
 """The public opportunities: the list with its search and filters, and one opportunity.
 
 No sign-in is needed. What a procurement shows, and whether it exists publicly at all,
-is decided by procurements/selectors_public.py, the same for everyone.
+is decided by procurements/selectors_public.py (and the public reads of selectors_market.py),
+the same for everyone.
 """
 
 from __future__ import annotations
@@ -14,17 +15,18 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from core.calendar import london_date
 from core.permissions import is_supplier
 from procurements.forms_public import OpportunityFilterForm
-from procurements.sections import UK_TIME, uk_date_text, uk_datetime_text
+from procurements.permissions_market import questions_open
+from procurements.sections import uk_date_text, uk_datetime_text
+from procurements.selectors_market import engagement_event_list, question_list_public
 from procurements.selectors_public import (
     PAGE_SIZE,
     PublicStatus,
     borough_choices,
     opportunity_amendments,
-    opportunity_answered_questions,
     opportunity_card,
-    opportunity_events,
     opportunity_followed_by,
     opportunity_get,
     opportunity_itt,
@@ -33,7 +35,7 @@ from procurements.selectors_public import (
     opportunity_requirements,
     published_engagement,
 )
-from procurements.services.publication import event_when_text
+from procurements.views.common import event_rows
 
 # Public status -> GOV.UK tag modifier.
 STATUS_TAGS = {
@@ -54,7 +56,7 @@ def url_or_blank(name: str, **kwargs) -> str:
 
 def uk_day_text(value) -> str:
     """The day of a moment in UK time, like "27 March 2026"."""
-    return uk_date_text(timezone.localtime(value, UK_TIME).date()) if value else ""
+    return uk_date_text(london_date(value)) if value else ""
 
 
 def _status(procurement) -> dict[str, str]:
@@ -90,13 +92,14 @@ def opportunity_list_page(request):
 
 
 def _questions_panel(procurement, now) -> dict[str, str]:
-    """Whether questions may still be asked, and the line to show when they may not."""
+    """Whether questions may still be asked (``questions_open``, as the ask page decides), and
+    the line to show once their deadline has passed."""
     deadline = procurement.question_deadline
     if procurement.public_status not in (PublicStatus.OPEN, PublicStatus.CLOSED):
         return {"open": False, "closed_text": ""}
     if deadline is not None and deadline <= now:
         return {"open": False, "closed_text": uk_datetime_text(deadline)}
-    return {"open": procurement.public_status == PublicStatus.OPEN, "closed_text": ""}
+    return {"open": questions_open(procurement, now=now), "closed_text": ""}
 
 
 def _actions(request, procurement, now) -> dict:
@@ -128,13 +131,6 @@ def _timetable(procurement) -> dict[str, str]:
     }
 
 
-def _event_rows(events) -> list[dict]:
-    return [
-        {"event": event, "when": event_when_text(event.starts_at, event.ends_at)}
-        for event in events
-    ]
-
-
 def _amendment_rows(amendments) -> list[dict]:
     return [
         {"amendment": amendment, "date": uk_day_text(amendment.created_at)}
@@ -160,8 +156,8 @@ def opportunity_detail_page(request, pk: int):
         for notice in opportunity_notices(procurement)
     ]
     questions = [
-        {"question": question, "answered": uk_day_text(question.answered_at)}
-        for question in (opportunity_answered_questions(procurement) if call_public else [])
+        {"question": question, "answered": uk_day_text(question["answered_at"])}
+        for question in (question_list_public(procurement=procurement) if call_public else [])
     ]
     card = opportunity_card(procurement)
     context = {
@@ -171,7 +167,7 @@ def opportunity_detail_page(request, pk: int):
         "call_public": call_public,
         "status": _status(procurement),
         "engagement": engagement,
-        "events": _event_rows(opportunity_events(engagement)),
+        "events": event_rows(engagement_event_list(engagement=engagement)),
         "requirements": opportunity_requirements(procurement),
         "questions": questions,
         "notices": notices,

@@ -57,7 +57,9 @@ def publication(request, pk: int):
         "procurement": procurement,
         "published": uk_datetime_text(procurement.published_at),
         "rows": rows,
-        "latest_failed": latest_itt if latest_itt and latest_itt.status == "failed" else None,
+        "latest_failed": (
+            latest_itt if latest_itt and latest_itt.status == DocumentStatus.FAILED else None
+        ),
         "notices": [
             {"notice": notice, "date": uk_datetime_text(notice.published_at)}
             for notice in procurement_notices(procurement)

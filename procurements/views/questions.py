@@ -37,8 +37,12 @@ from procurements.services.questions import (
     question_publish_answer,
     questions_closed_message,
 )
-from procurements.views.common import procurement_for_view
-from procurements.views.engagement import public_caption, public_procurement_or_404
+from procurements.views.common import (
+    posted,
+    procurement_for_view,
+    public_caption,
+    public_procurement_or_404,
+)
 
 SUPPLIERS_ONLY = "Only members of a supplier organisation can ask questions."
 
@@ -50,6 +54,18 @@ def _verified_supplier_or_403(user):
     if not has_verified_email(user):
         raise PermissionDenied(VERIFY_EMAIL_FIRST)
     return membership
+
+
+def _question_rows(questions) -> list[dict]:
+    """Each question with when it was asked and answered, in UK time."""
+    return [
+        {
+            "question": question,
+            "asked": uk_datetime_text(question.asked_at),
+            "answered": uk_datetime_text(question.answered_at),
+        }
+        for question in questions
+    ]
 
 
 def _closed_page(request, procurement, message: str, typed: str = ""):
@@ -73,7 +89,7 @@ def ask(request, pk: int):
     closed = questions_closed_message(procurement, now=timezone.now())
     if closed:
         return _closed_page(request, procurement, closed, typed)
-    form = QuestionAskForm(request.POST if request.method == "POST" else None)
+    form = QuestionAskForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             question = question_ask(
@@ -123,14 +139,7 @@ def question_receipt(request, pk: int, question_pk: int):
 def my_questions(request, pk: int):
     procurement = public_procurement_or_404(pk)
     membership = _verified_supplier_or_403(request.user)
-    rows = [
-        {
-            "question": question,
-            "asked": uk_datetime_text(question.asked_at),
-            "answered": uk_datetime_text(question.answered_at),
-        }
-        for question in question_list_for_supplier(user=request.user, procurement=procurement)
-    ]
+    rows = _question_rows(question_list_for_supplier(user=request.user, procurement=procurement))
     caption = public_caption(procurement)
     context = {
         "page_title": f"Your organisation's questions – {caption}",
@@ -150,14 +159,7 @@ def my_questions(request, pk: int):
 @login_required
 def questions(request, pk: int):
     procurement = procurement_for_view(request, pk)
-    rows = [
-        {
-            "question": question,
-            "asked": uk_datetime_text(question.asked_at),
-            "answered": uk_datetime_text(question.answered_at),
-        }
-        for question in question_list_for_officer(user=request.user, procurement=procurement)
-    ]
+    rows = _question_rows(question_list_for_officer(user=request.user, procurement=procurement))
     context = {
         "page_title": f"Clarification questions – {procurement.title}",
         "procurement": procurement,
@@ -182,9 +184,7 @@ def question_answer(request, pk: int, question_pk: int):
         return redirect("procurements:questions", pk=procurement.pk)
     if not can_answer_question(request.user, question):
         raise PermissionDenied("Only the borough's procurement officers can answer questions.")
-    form = QuestionAnswerForm(
-        request.POST if request.method == "POST" else None, initial={"public_text": question.text}
-    )
+    form = QuestionAnswerForm(posted(request), initial={"public_text": question.text})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

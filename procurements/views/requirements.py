@@ -7,7 +7,6 @@ from django.views.decorators.http import require_http_methods
 
 from core.exceptions import ApplicationError
 from procurements.forms_lists import MinimumRequirementForm, RequirementsCompletedForm
-from procurements.models import SectionStatus
 from procurements.services.requirements import (
     SECTION_KEY,
     procurement_requirement_add,
@@ -15,22 +14,9 @@ from procurements.services.requirements import (
     procurement_requirement_remove,
     procurement_requirements_mark,
 )
-from procurements.views.common import procurement_for_edit
+from procurements.views.common import completed_initial, posted, procurement_for_edit
 
 SECTION_TITLE = "Minimum requirements"
-
-
-def completed_initial(procurement, key: str) -> str | None:
-    """The "Have you completed this section?" answer given last time, if any."""
-    status = procurement.section_status.get(key)
-    if status is None:
-        return None
-    return "yes" if status == SectionStatus.COMPLETED else "no"
-
-
-def _posted(request):
-    """The submitted data on a POST, even an empty one (so the form says what is missing)."""
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -38,7 +24,7 @@ def _posted(request):
 def minimum_requirements(request, pk: int):
     procurement = procurement_for_edit(request, pk)
     form = RequirementsCompletedForm(
-        _posted(request), initial={"completed": completed_initial(procurement, SECTION_KEY)}
+        posted(request), initial={"completed": completed_initial(procurement, SECTION_KEY)}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -64,7 +50,7 @@ def minimum_requirements(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def minimum_requirement_add(request, pk: int):
     procurement = procurement_for_edit(request, pk)
-    form = MinimumRequirementForm(_posted(request))
+    form = MinimumRequirementForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             procurement_requirement_add(
@@ -86,7 +72,7 @@ def minimum_requirement_add(request, pk: int):
 def minimum_requirement_change(request, pk: int, requirement_pk: int):
     procurement = procurement_for_edit(request, pk)
     requirement = get_object_or_404(procurement.minimum_requirements, pk=requirement_pk)
-    form = MinimumRequirementForm(_posted(request), initial={"text": requirement.text})
+    form = MinimumRequirementForm(posted(request), initial={"text": requirement.text})
     if request.method == "POST" and form.is_valid():
         try:
             procurement_requirement_change(

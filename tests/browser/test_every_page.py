@@ -44,5 +44,7 @@ def test_every_page_a_person_can_open_has_no_accessibility_violations(
 
     for url in urls:
         browser_page.visit(url)
+        # The page itself was checked, not a sign-in or error page the URL led to instead.
+        assert (browser_page.path, browser_page.last_status) == (url, 200)
 
     assert len(browser_page.checked_urls) >= len(urls)

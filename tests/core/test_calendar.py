@@ -21,16 +21,10 @@ from core.calendar import (
 )
 from core.models import BankHoliday
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
 
 GMT = timedelta(0)
 BST = timedelta(hours=1)
-
-
-@pytest.fixture(autouse=True)
-def bank_holidays():
-    # The 0003 migration seeds these too, but a transactional test elsewhere empties the table.
-    bank_holidays_seed(first_year=2025, last_year=2028)
 
 
 # -- Christmas and New Year -------------------------------------------------------------------

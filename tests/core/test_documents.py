@@ -30,11 +30,8 @@ from core.services.documents import (
 from core.tasks import document_render_task
 from portal.celery import app as celery_app
 
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+# Generated documents go to a throw-away directory (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("media_root")
 
 
 @pytest.fixture

@@ -237,6 +237,9 @@ def test_the_service_refuses_another_boroughs_officer(personas, draft):
             actor=personas.officer_b, procurement=draft, data=COMPLETE_DATA, completed=False
         )
 
+    assert not IPTerms.objects.filter(procurement=draft).exists()
+    assert not terms_events(draft).exists()
+
 
 # --- the service --------------------------------------------------------------------------
 

@@ -18,20 +18,15 @@ def sample_public_procurement(personas):
     """A procurement of borough A whose call is published and open."""
     from django.utils import timezone
 
-    from procurements.models import Procurement, ProcurementStatus
-    from tests.factories import ProcurementFactory
+    from tests.procurements.publication_samples import published_opportunity
 
-    procurement = ProcurementFactory(
-        borough=personas.borough_a, lead_officer=personas.officer_a, title="Falls at home"
-    )
     now = timezone.now()
-    Procurement.objects.filter(pk=procurement.pk).update(
-        status=ProcurementStatus.PUBLISHED,
-        published_at=now - timedelta(days=1),
-        question_deadline=now + timedelta(days=10),
-        participation_deadline=now + timedelta(days=30),
+    return published_opportunity(
+        personas,
+        title="Falls at home",
+        closes=now + timedelta(days=30),
+        questions_until=now + timedelta(days=10),
     )
-    return procurement
 
 
 def _public_kwargs(personas, info: PatternInfo) -> dict[str, Any]:

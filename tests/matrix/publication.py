@@ -15,12 +15,11 @@ from tests.permission_matrix import LOGIN, Entry, PatternInfo, outcomes
 def sample_published(personas):
     """A published procurement of borough A, led by officer A, with version 1, its ready
     ITT (a small PDF file) and its UK4 tender notice."""
-    from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from core.models import DocumentStatus, GeneratedDocument
     from procurements.models import Notice, NoticeKind, PublicationVersion
     from tests.factories import ProcurementFactory
+    from tests.procurements.publication_samples import ready_itt
 
     procurement = ProcurementFactory(
         borough=personas.borough_a,
@@ -32,11 +31,7 @@ def sample_published(personas):
     version = PublicationVersion.objects.create(
         procurement=procurement, number=1, content={}, created_by=personas.officer_a
     )
-    document = GeneratedDocument(
-        kind="itt", target=version, title="Invitation to tender", status=DocumentStatus.READY
-    )
-    document.file.save("matrix-itt.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
-    document.save()
+    ready_itt(version)
     notice = Notice.objects.create(
         procurement=procurement,
         kind=NoticeKind.UK4,

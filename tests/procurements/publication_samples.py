@@ -2,7 +2,8 @@
 
 The content is the demo's "Falls prevention at home" (the seed command's data), written
 straight to the database; ``long_phases`` and friends make one long enough for an ITT of
-more than 30 pages.
+more than 30 pages. ``at_noon``, ``today`` and ``lines`` are the small helpers the tests of
+approval, publication and amendments share.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from core.calendar import LONDON, london_date, working_day_on_or_after
+from core.models import DocumentStatus, GeneratedDocument
 from ip_rights.management.commands.seed_demo_procurements import (
     FALLS_CHALLENGE,
     FALLS_CRITERIA,
@@ -30,8 +33,10 @@ from procurements.models import (
     AwardCriterion,
     AwardSubCriterion,
     MinimumRequirement,
+    Notice,
     Procurement,
     ProcurementStatus,
+    PublicationVersion,
     Regime,
 )
 from stages.models import (
@@ -52,6 +57,18 @@ def at_noon(day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=LONDON)
 
 
+def today() -> date:
+    """Today in London, by the server clock."""
+    return london_date(timezone.now())
+
+
+def lines(notice: Notice, heading: str, label: str) -> list[str]:
+    """The lines of one field of a published notice, found by its section heading and label."""
+    [section] = [s for s in notice.content["sections"] if s["heading"] == heading]
+    [found] = [item for item in section["fields"] if item["label"] == label]
+    return found["lines"]
+
+
 def timetable(today: date | None = None) -> dict:
     """Dates the publication rules of both regimes accept, counted from ``today``."""
     today = today or london_date(timezone.now())
@@ -63,6 +80,35 @@ def timetable(today: date | None = None) -> dict:
         "participation_deadline": at_noon(participation),
         "indicative_tender_date": working_day_on_or_after(participation + timedelta(days=42)),
     }
+
+
+def ready_itt(version: PublicationVersion) -> GeneratedDocument:
+    """A ready ITT of ``version`` with a small PDF file, as a worker would leave it."""
+    document = GeneratedDocument(
+        kind="itt", target=version, title=f"ITT {version.number}", status=DocumentStatus.READY
+    )
+    document.file.save(f"itt-test-{version.pk}.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    document.save()
+    return document
+
+
+def published_opportunity(
+    personas, borough=None, *, closes=None, questions_until=None, **fields
+) -> Procurement:
+    """A procurement of borough A (or ``borough``), led by officer A, whose call was published
+    yesterday: requests close in ten days and questions in five unless ``closes`` and
+    ``questions_until`` say otherwise. Only the row is written: no version, no notice."""
+    now = timezone.now()
+    procurement = factories.ProcurementFactory(
+        borough=borough or personas.borough_a, lead_officer=personas.officer_a, **fields
+    )
+    Procurement.objects.filter(pk=procurement.pk).update(
+        status=ProcurementStatus.PUBLISHED,
+        published_at=now - timedelta(days=1),
+        participation_deadline=closes or now + timedelta(days=10),
+        question_deadline=questions_until or now + timedelta(days=5),
+    )
+    return Procurement.objects.get(pk=procurement.pk)
 
 
 def long_phases(count: int = 8, rows: int = 8) -> list[dict]:

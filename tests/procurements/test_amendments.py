@@ -1,14 +1,14 @@
 """Amending a published procurement: what may change, the deadline rule, the new version, the
 record of the changes, the audit event and the e-mails to interested suppliers."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from core.calendar import LONDON, bank_holidays_seed, london_date, working_day_on_or_after
+from core.calendar import LONDON, london_date, working_day_on_or_after
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, BankHoliday, OfficerRole
 from procurements.models import (
@@ -33,24 +33,16 @@ from procurements.services.amendments import (
 )
 from procurements.services.approval import procurement_publish
 from tests import factories
-from tests.procurements.publication_samples import TITLE, announced_procurement
+from tests.procurements.publication_samples import (
+    TITLE,
+    announced_procurement,
+    at_noon,
+    lines,
+    today,
+)
 from tests.query_budget import assert_query_budget
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def bank_holidays():
-    # A migration seeds these too, but transactional tests elsewhere empty the table.
-    bank_holidays_seed(first_year=2025, last_year=2028)
-
-
-def at_noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=LONDON)
-
-
-def today() -> date:
-    return london_date(timezone.now())
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
 
 
 def published_procurement(personas, *, days_ago: int = 30, **fields) -> Procurement:
@@ -97,6 +89,16 @@ def follow(personas, procurement) -> None:
 
 def reloaded(procurement) -> Procurement:
     return Procurement.objects.get(pk=procurement.pk)
+
+
+def closing_soon(personas) -> Procurement:
+    """Published, questions closed yesterday, requests to participate close in about two days:
+    less time than an amendment must leave."""
+    return published_procurement(
+        personas,
+        question_deadline=timezone.now() - timedelta(days=1),
+        participation_deadline=at_noon(working_day_on_or_after(today() + timedelta(days=2))),
+    )
 
 
 def earliest_after_amendment(procurement) -> date:
@@ -215,12 +217,6 @@ def test_interested_suppliers_are_emailed_the_changes_and_reason_only_after_comm
 
 
 # -- the revised tender notice -----------------------------------------------------------------
-
-
-def lines(notice: Notice, heading: str, label: str) -> list[str]:
-    [section] = [s for s in notice.content["sections"] if s["heading"] == heading]
-    [found] = [item for item in section["fields"] if item["label"] == label]
-    return found["lines"]
 
 
 def published_for_real(personas, django_capture_on_commit_callbacks, **fields) -> Procurement:
@@ -446,6 +442,31 @@ def test_a_changed_deadline_in_the_past_is_refused(personas):
     assert reloaded(procurement).question_deadline == procurement.question_deadline
 
 
+def test_a_deadline_moved_to_this_moment_is_refused_and_one_second_later_accepted(personas, clock):
+    """The server clock decides: a deadline at the present moment has already passed."""
+    procurement = published_procurement(personas)
+    moment = at_noon(working_day_on_or_after(today() + timedelta(days=1)))
+    clock(moment)
+
+    with pytest.raises(AmendmentRefused) as refused:
+        procurement_amend(
+            actor=personas.officer_a,
+            procurement=procurement,
+            changes={"question_deadline": moment},
+            reason="Close questions now.",
+        )
+    assert "is in the past" in refused.value.errors["question_deadline"]
+    assert not Amendment.objects.exists()
+
+    procurement_amend(
+        actor=personas.officer_a,
+        procurement=procurement,
+        changes={"question_deadline": moment + timedelta(seconds=1)},
+        reason="Close questions now.",
+    )
+    assert reloaded(procurement).question_deadline == moment + timedelta(seconds=1)
+
+
 def test_a_question_deadline_after_the_participation_deadline_is_refused(personas):
     procurement = published_procurement(personas)
     later = procurement.participation_deadline + timedelta(days=1)
@@ -479,7 +500,10 @@ def test_a_deadline_question_that_has_passed_does_not_stop_another_amendment(per
 
 def test_a_participation_deadline_moved_on_to_a_bank_holiday_is_refused(personas):
     procurement = published_procurement(personas)
+    # The next Christmas Day far enough ahead that only the holiday is wrong with it.
     christmas = date(today().year, 12, 25)
+    if christmas < today() + timedelta(days=7):
+        christmas = christmas.replace(year=christmas.year + 1)
 
     with pytest.raises(AmendmentRefused) as refused:
         procurement_amend(
@@ -511,12 +535,7 @@ def test_a_participation_deadline_moved_inside_the_minimum_period_from_publicati
 
 def test_an_amendment_close_to_the_deadline_must_move_the_deadline(personas):
     """Less than the minimum left: any amendment, even of the wording, moves the deadline."""
-    close = at_noon(working_day_on_or_after(today() + timedelta(days=2)))
-    procurement = published_procurement(
-        personas,
-        question_deadline=timezone.now() - timedelta(days=1),
-        participation_deadline=close,
-    )
+    procurement = closing_soon(personas)
     earliest = earliest_after_amendment(procurement)
 
     with pytest.raises(AmendmentRefused) as refused:
@@ -536,12 +555,7 @@ def test_an_amendment_close_to_the_deadline_must_move_the_deadline(personas):
 
 
 def test_the_deadline_one_day_short_of_the_minimum_is_refused_and_the_minimum_accepted(personas):
-    close = at_noon(working_day_on_or_after(today() + timedelta(days=2)))
-    procurement = published_procurement(
-        personas,
-        question_deadline=timezone.now() - timedelta(days=1),
-        participation_deadline=close,
-    )
+    procurement = closing_soon(personas)
     earliest = earliest_after_amendment(procurement)
 
     with pytest.raises(AmendmentRefused) as refused:
@@ -565,12 +579,7 @@ def test_the_deadline_one_day_short_of_the_minimum_is_refused_and_the_minimum_ac
 def test_a_bank_holiday_added_by_an_administrator_moves_the_earliest_deadline(personas):
     """The calendar is data: a holiday announced at short notice on the first allowed day
     moves the earliest deadline an amendment may leave to the next working day."""
-    close = at_noon(working_day_on_or_after(today() + timedelta(days=2)))
-    procurement = published_procurement(
-        personas,
-        question_deadline=timezone.now() - timedelta(days=1),
-        participation_deadline=close,
-    )
+    procurement = closing_soon(personas)
     first = earliest_after_amendment(procurement)
     BankHoliday.objects.create(
         date=first, region="SCT", name="Extra bank holiday", added_by_hand=True

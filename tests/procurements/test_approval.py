@@ -2,16 +2,15 @@
 and only an approved procurement that still keeps the rules is published."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from core.calendar import LONDON, bank_holidays_seed, london_date, working_day_on_or_after
+from core.calendar import working_day_on_or_after
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, OfficerRole
 from procurements import registry
@@ -37,17 +36,12 @@ from procurements.services.approval import (
     procurement_submit_for_approval,
 )
 from tests import factories
+from tests.procurements.publication_samples import at_noon, today
 from tests.query_budget import assert_query_budget
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
 
 TEST_SECTION = "approval-test-plan"
-
-
-@pytest.fixture(autouse=True)
-def bank_holidays():
-    # A migration seeds these too, but transactional tests elsewhere empty the table.
-    bank_holidays_seed(first_year=2025, last_year=2028)
 
 
 @pytest.fixture(autouse=True)
@@ -81,14 +75,6 @@ def phase_plan_ip_and_selection(monkeypatch):
             },
         ),
     )
-
-
-def at_noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=LONDON)
-
-
-def today() -> date:
-    return london_date(timezone.now())
 
 
 def complete_procurement(personas, status=ProcurementStatus.DRAFT, **fields) -> Procurement:
@@ -194,6 +180,7 @@ def test_another_officer_of_the_borough_may_not_submit(personas):
     colleague = factories.officer(personas.borough_a, OfficerRole.OFFICER)
     with pytest.raises(PermissionRefused):
         procurement_submit_for_approval(actor=colleague, procurement=procurement)
+    assert status_of(procurement) == ProcurementStatus.DRAFT
 
 
 @pytest.mark.parametrize(
@@ -548,6 +535,16 @@ def test_submitting_someone_elses_procurement_from_the_page_is_forbidden(login, 
     url = reverse("procurements:submit", kwargs={"pk": procurement.pk})
     assert login(personas.approver_a).post(url).status_code == 403
     assert status_of(procurement) == ProcurementStatus.DRAFT
+
+
+def test_publishing_someone_elses_procurement_from_the_page_is_forbidden(login, personas):
+    procurement = complete_procurement(personas, status=ProcurementStatus.APPROVED)
+    url = reverse("procurements:publish", kwargs={"pk": procurement.pk})
+    colleague = factories.officer(personas.borough_a, OfficerRole.OFFICER)
+    for who in (personas.approver_a, colleague):
+        assert login(who).post(url).status_code == 403
+    assert status_of(procurement) == ProcurementStatus.APPROVED
+    assert events("procurement.published") == []
 
 
 def test_an_officer_of_another_borough_gets_404_from_every_approval_step(login, personas):

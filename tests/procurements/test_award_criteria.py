@@ -32,16 +32,6 @@ from tests.query_budget import assert_query_budget
 from tests.signing_in import force_sign_in
 
 
-@pytest.fixture
-def procurement(personas):
-    return ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
-
-
-@pytest.fixture
-def officer(personas, login):
-    return login(personas.officer_a)
-
-
 def _criterion(procurement, kind="quality", name="Approach to research", weight=40, order=0):
     return AwardCriterion.objects.create(
         procurement=procurement, kind=kind, name=name, weight=weight, order=order

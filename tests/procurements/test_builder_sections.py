@@ -6,10 +6,15 @@ from datetime import UTC, date, datetime
 import pytest
 from django.urls import reverse
 
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, OfficerRole
 from procurements.models import Procurement, ProcurementStatus, Regime, SectionStatus
-from procurements.services.builder import procurement_team_save, procurement_timetable_save
+from procurements.services.builder import (
+    procurement_challenge_save,
+    procurement_market_gap_save,
+    procurement_team_save,
+    procurement_timetable_save,
+)
 from procurements.services.sections import section_status
 from tests import factories
 
@@ -476,6 +481,65 @@ def test_only_the_boroughs_procurement_officers_may_open_a_section(
     assert login(personas.approver_a).get(_url(name, procurement)).status_code == 403
     assert login(personas.officer_b).get(_url(name, procurement)).status_code == 404
     assert login(personas.supplier_a_admin).get(_url(name, procurement)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "status_code"),
+    [("approver_a", 403), ("borough_admin_a", 403), ("officer_b", 404), ("supplier_a_admin", 404)],
+)
+@pytest.mark.parametrize("name", SECTIONS)
+def test_nobody_else_can_post_a_section(login, personas, procurement, name, persona, status_code):
+    client = login(getattr(personas, persona))
+    events = AuditEvent.objects.count()
+    data = {
+        **FULL_CHALLENGE,
+        **FULL_TIMETABLE,
+        "market_gap": "Nothing fits",
+        "lead_officer": personas.officer_b.pk,
+        "completed": "no",
+    }
+
+    response = client.post(_url(name, procurement), data)
+
+    assert response.status_code == status_code
+    fresh = _fresh(procurement)
+    assert (fresh.problem, fresh.market_gap, fresh.regime, fresh.notice_date) == (
+        "",
+        "",
+        procurement.regime,
+        None,
+    )
+    assert (fresh.lead_officer, fresh.section_status) == (personas.officer_a, {})
+    assert AuditEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("who", ["approver_a", "borough_admin_a", "officer_b", "supplier_a_admin"])
+def test_the_section_services_refuse_whoever_may_not_edit(procurement, personas, who):
+    actor = getattr(personas, who)
+
+    with pytest.raises(PermissionRefused, match="only its borough's procurement officers"):
+        procurement_challenge_save(
+            actor=actor, procurement=procurement, completed=False, problem="Mine",
+            outcomes="", outcome_measures="", users_affected="", sector="", cpv_codes=[],
+        )  # fmt: skip
+    with pytest.raises(PermissionRefused):
+        procurement_market_gap_save(
+            actor=actor, procurement=procurement, completed=False, market_gap="Mine",
+            market_engagement_evidence="",
+        )  # fmt: skip
+    with pytest.raises(PermissionRefused):
+        procurement_team_save(
+            actor=actor, procurement=procurement, completed=False,
+            lead_officer=personas.officer_a, approver=personas.approver_a, evaluators=[],
+        )  # fmt: skip
+
+    fresh = _fresh(procurement)
+    assert (fresh.problem, fresh.market_gap, fresh.approver, fresh.section_status) == (
+        "",
+        "",
+        None,
+        {},
+    )
 
 
 @pytest.mark.parametrize("name", SECTIONS)

@@ -18,15 +18,11 @@ from procurements.models import (
 from procurements.sections import uk_date_text
 from procurements.services.amendments import AmendmentRefused, procurement_cancel
 from tests import factories
-from tests.procurements.test_amendments import follow, published_procurement
+from tests.procurements.test_amendments import follow, published_procurement, reloaded
 
 pytestmark = pytest.mark.django_db
 
 REASON = "The budget for this work has been withdrawn by the council."
-
-
-def reloaded(procurement) -> Procurement:
-    return Procurement.objects.get(pk=procurement.pk)
 
 
 def draft(personas, **fields) -> Procurement:
@@ -136,6 +132,8 @@ def test_another_officer_of_the_borough_may_not_cancel(personas):
     with pytest.raises(PermissionRefused):
         procurement_cancel(actor=colleague, procurement=procurement, reason=REASON)
 
+    assert reloaded(procurement).status == ProcurementStatus.PUBLISHED
+
 
 def test_cancelling_needs_a_reason_and_changes_nothing_without_one(
     personas, django_capture_on_commit_callbacks
@@ -225,6 +223,18 @@ def test_people_who_may_not_cancel_cannot_use_the_page(personas, login, who, sta
     assert client.get(url).status_code == status_code
     assert client.post(url, {"reason": REASON}).status_code == status_code
     assert reloaded(procurement).status == ProcurementStatus.PUBLISHED
+
+
+def test_another_officer_of_the_borough_cannot_cancel_from_the_page(personas, login):
+    """Officers of the borough may amend, but only the lead officer cancels."""
+    procurement = published_procurement(personas)
+    client = login(factories.officer(personas.borough_a, OfficerRole.OFFICER))
+    url = reverse("procurements:cancel", kwargs={"pk": procurement.pk})
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"reason": REASON}).status_code == 403
+    assert reloaded(procurement).status == ProcurementStatus.PUBLISHED
+    assert not Notice.objects.exists()
 
 
 def test_the_task_list_of_a_draft_offers_its_lead_officer_cancel_only(personas, login):

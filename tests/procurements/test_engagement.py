@@ -313,7 +313,14 @@ def test_removing_is_for_officers_only(personas, login):
         "procurements:engagement-event-remove", kwargs={"pk": procurement.pk, "event_pk": event.pk}
     )
     assert login(personas.approver_a).post(url).status_code == 403
+    assert login(personas.officer_b).post(url).status_code == 404
+    assert login(personas.supplier_a_admin).post(url).status_code == 404
     assert EngagementEvent.objects.filter(pk=event.pk).exists()
+    with pytest.raises(PermissionRefused):
+        engagement_event_remove(
+            actor=personas.officer_b, procurement=procurement, event_pk=event.pk
+        )
+    assert not events("engagement.event_removed")
     assert login(personas.officer_a).post(url).status_code == 302
     assert not EngagementEvent.objects.filter(pk=event.pk).exists()
 
@@ -495,6 +502,29 @@ def test_a_draft_without_published_engagement_cannot_be_followed_or_found(person
         interest_register(actor=personas.supplier_a_admin, procurement=procurement)
 
 
+def test_following_closes_with_the_call_by_the_server_clock(personas, login, clock):
+    now = timezone.now()
+    procurement = published_call(
+        personas,
+        question_deadline=now + timedelta(minutes=30),
+        participation_deadline=now + timedelta(hours=1),
+    )
+    deadline = procurement.participation_deadline
+    client = login(personas.supplier_a_admin)
+
+    clock(deadline + timedelta(seconds=1))
+    assert client.post(follow_url(procurement)).status_code == 302
+    assert not InterestRegistration.objects.exists()
+    clock(deadline)
+    with pytest.raises(ApplicationError, match="only while its market engagement or its call"):
+        interest_register(actor=personas.supplier_a_member, procurement=procurement)
+    assert not InterestRegistration.objects.exists()
+
+    clock(deadline - timedelta(seconds=1))
+    interest_register(actor=personas.supplier_a_member, procurement=procurement)
+    assert InterestRegistration.objects.get().organisation == personas.org_a
+
+
 @pytest.mark.parametrize("status", [ProcurementStatus.CANCELLED, ProcurementStatus.SELECTION])
 def test_a_cancelled_or_closed_call_cannot_be_followed(personas, login, status):
     procurement = published_call(personas, status=status)
@@ -571,7 +601,7 @@ def test_the_call_published_email_goes_to_every_follower_with_the_opportunity_ur
     for email in mail.outbox:
         assert len(email.to) == 1  # nobody sees who else follows
         assert procurement.reference in email.subject
-        assert f"http://testserver{url}" in email.body or url in email.body
+        assert url in email.body
         assert "Deadline for clarification questions" in email.body
 
 

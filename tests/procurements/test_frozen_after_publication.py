@@ -38,6 +38,7 @@ from stages.models import (
     PurchaseTerms,
     TerminationCondition,
 )
+from tests import factories
 from tests.procurements.test_amendments import published_procurement
 
 pytestmark = pytest.mark.django_db
@@ -63,25 +64,13 @@ class Published:
         self.subcriterion = AwardSubCriterion.objects.create(
             criterion=self.criterion, name="Methodology"
         )
-        self.phase = Phase.objects.create(
-            procurement=p, kind="research", name="Feasibility", duration_weeks=12
-        )
-        self.target = IntermediateTarget.objects.create(
-            phase=self.phase, metric="Falls detected", threshold="95%"
-        )
-        self.instalment = InstalmentScheduleItem.objects.create(
-            phase=self.phase, weeks_after_start=4, share_percent=100
-        )
-        self.gate_criterion = GateCriterion.objects.create(
-            phase=self.phase, criterion="Reliability", threshold="3 of 5"
-        )
-        self.condition = TerminationCondition.objects.create(
-            phase=self.phase, condition="Misses the gate threshold"
-        )
-        self.terms = PurchaseTerms.objects.create(procurement=p, max_cost=500000)
-        self.level = PerformanceLevel.objects.create(
-            purchase_terms=self.terms, metric="Battery", level="12 months"
-        )
+        self.phase = factories.phase_with_a_row_of_each_kind(p)
+        self.target = self.phase.targets.get()
+        self.instalment = self.phase.instalments.get()
+        self.gate_criterion = self.phase.gate_criteria.get()
+        self.condition = self.phase.termination_conditions.get()
+        self.terms = PurchaseTerms.objects.get(procurement=p)
+        self.level = self.terms.performance_levels.get()
         self.ip_terms = IPTerms.objects.create(procurement=p, foreground_owner="partner")
         self.question = SelectionQuestion.objects.create(
             procurement=p,
@@ -354,6 +343,12 @@ def test_the_task_list_of_a_published_procurement_links_to_no_section_page(perso
 
     for url in section_urls(published):
         assert f'href="{url}"' not in page
+
+    # The same check finds the section pages on a draft's task list.
+    draft = Published(personas, ProcurementStatus.DRAFT)
+    page = login(personas.officer_a).get(draft.procurement.get_absolute_url()).content.decode()
+    linked = [url for url in section_urls(draft) if f'href="{url}"' in page]
+    assert len(linked) >= 9, linked
 
 
 # -- amendments cannot reach them --------------------------------------------------------------

@@ -8,7 +8,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from core.calendar import bank_holidays_seed
 from core.documents import render_html
 from core.models import DocumentStatus, GeneratedDocument
 from procurements import registry
@@ -20,20 +19,9 @@ from procurements.services.approval import procurement_publish
 from procurements.services.publication import publication_content, publication_version_create
 from tests.procurements.publication_samples import announced_procurement
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
 HEADINGS = ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def bank_holidays():
-    bank_holidays_seed(first_year=2025, last_year=2028)
 
 
 def published(personas, django_capture_on_commit_callbacks, **fields) -> Procurement:

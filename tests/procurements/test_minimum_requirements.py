@@ -24,16 +24,6 @@ NO_REQUIREMENTS = (
 )
 
 
-@pytest.fixture
-def procurement(personas):
-    return ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
-
-
-@pytest.fixture
-def officer(personas, login):
-    return login(personas.officer_a)
-
-
 def _requirement(procurement, text="Residents' data stays in the UK", order=0):
     return MinimumRequirement.objects.create(procurement=procurement, text=text, order=order)
 

@@ -33,6 +33,7 @@ from procurements.models import (
 from procurements.selectors_public import PublicStatus, opportunity_get
 from procurements.views.public import url_or_blank
 from tests import factories
+from tests.procurements.publication_samples import published_opportunity
 from tests.signing_in import force_sign_in
 
 pytestmark = pytest.mark.django_db
@@ -52,19 +53,6 @@ def _set(procurement: Procurement, **fields) -> Procurement:
     """Put the row in a state directly: the services that get it there are tested elsewhere."""
     Procurement.objects.filter(pk=procurement.pk).update(**fields)
     return Procurement.objects.get(pk=procurement.pk)
-
-
-def _published(personas, borough=None, *, closes=None, questions_until=None, **fields):
-    """A procurement whose call was published yesterday, closing in ten days by default."""
-    now = timezone.now()
-    procurement = _draft(personas, borough, **fields)
-    return _set(
-        procurement,
-        status=ProcurementStatus.PUBLISHED,
-        published_at=now - timedelta(days=1),
-        participation_deadline=closes or now + timedelta(days=10),
-        question_deadline=questions_until or now + timedelta(days=5),
-    )
 
 
 def _engagement(procurement, **fields) -> MarketEngagement:
@@ -143,7 +131,7 @@ def test_another_boroughs_procurement_cancelled_before_publication_is_invisible(
 
 
 def test_a_procurement_cancelled_after_publication_stays_public_as_cancelled(personas):
-    procurement = _published(personas, title="Cooler schools")
+    procurement = published_opportunity(personas, title="Cooler schools")
     procurement = _set(
         procurement,
         status=ProcurementStatus.CANCELLED,
@@ -177,8 +165,12 @@ def test_a_procurement_cancelled_after_its_engagement_shows_only_the_engagement(
 
 def test_the_call_is_open_until_the_participation_deadline_by_the_server_clock(personas):
     now = timezone.now()
-    open_one = _published(personas, title="Still open", closes=now + timedelta(seconds=30))
-    closed_one = _published(personas, title="Just closed", closes=now - timedelta(seconds=1))
+    open_one = published_opportunity(
+        personas, title="Still open", closes=now + timedelta(seconds=30)
+    )
+    closed_one = published_opportunity(
+        personas, title="Just closed", closes=now - timedelta(seconds=1)
+    )
 
     assert opportunity_get(pk=open_one.pk).public_status == PublicStatus.OPEN
     assert opportunity_get(pk=closed_one.pk).public_status == PublicStatus.CLOSED
@@ -199,7 +191,7 @@ def test_the_call_is_open_until_the_participation_deadline_by_the_server_clock(p
     ],
 )
 def test_every_state_after_the_call_is_closed_publicly(personas, status):
-    procurement = _set(_published(personas), status=status)
+    procurement = _set(published_opportunity(personas), status=status)
 
     assert opportunity_get(pk=procurement.pk).public_status == PublicStatus.CLOSED
 
@@ -214,7 +206,7 @@ def test_a_published_engagement_before_the_call_is_public_as_engagement(personas
 
 
 def test_once_the_call_is_published_the_engagement_no_longer_sets_the_status(personas):
-    procurement = _published(personas)
+    procurement = published_opportunity(personas)
     _engagement(procurement)
 
     assert opportunity_get(pk=procurement.pk).public_status == PublicStatus.OPEN
@@ -225,7 +217,7 @@ def test_once_the_call_is_published_the_engagement_no_longer_sets_the_status(per
 
 def test_each_result_shows_title_borough_status_closing_date_sector_and_summary(personas):
     closes = datetime(2031, 7, 14, 17, 0, tzinfo=UK)  # 4pm UTC, 5pm in summer time
-    _published(
+    published_opportunity(
         personas,
         title="Falls at home",
         sector=Sector.HEALTH_AND_CARE,
@@ -261,9 +253,11 @@ def test_an_engagement_is_listed_with_its_notice_never_the_drafts_fields(persona
 
 
 def test_search_needs_every_word_to_match_somewhere_ignoring_case(personas):
-    _published(personas, title="Falls at home", outcomes="Fewer hospital admissions")
-    _published(personas, title="Falls in parks", outcomes="Safer paths")
-    _published(personas, personas.borough_b, title="Cooler schools", problem="Hot classrooms")
+    published_opportunity(personas, title="Falls at home", outcomes="Fewer hospital admissions")
+    published_opportunity(personas, title="Falls in parks", outcomes="Safer paths")
+    published_opportunity(
+        personas, personas.borough_b, title="Cooler schools", problem="Hot classrooms"
+    )
 
     def titles(query):
         return _titles(_html(Client().get(LIST, {"q": query})))
@@ -276,8 +270,8 @@ def test_search_needs_every_word_to_match_somewhere_ignoring_case(personas):
 
 
 def test_search_finds_a_reference(personas):
-    found = _published(personas, title="Falls at home")
-    _published(personas, title="Cooler schools")
+    found = published_opportunity(personas, title="Falls at home")
+    published_opportunity(personas, title="Cooler schools")
 
     html = _html(Client().get(LIST, {"q": found.reference.lower()}))
 
@@ -296,10 +290,14 @@ def test_search_does_not_reach_into_an_engagements_draft(personas):
 
 def test_filters_by_sector_borough_and_status(personas):
     now = timezone.now()
-    _published(personas, title="Falls at home", sector=Sector.HEALTH_AND_CARE)
-    _published(personas, title="Bus stops", sector=Sector.TRANSPORT)
-    _published(personas, personas.borough_b, title="Bowfield care", sector=Sector.HEALTH_AND_CARE)
-    _published(personas, title="Old call", sector=Sector.WASTE, closes=now - timedelta(days=1))
+    published_opportunity(personas, title="Falls at home", sector=Sector.HEALTH_AND_CARE)
+    published_opportunity(personas, title="Bus stops", sector=Sector.TRANSPORT)
+    published_opportunity(
+        personas, personas.borough_b, title="Bowfield care", sector=Sector.HEALTH_AND_CARE
+    )
+    published_opportunity(
+        personas, title="Old call", sector=Sector.WASTE, closes=now - timedelta(days=1)
+    )
     _engagement(_draft(personas, sector=Sector.TRANSPORT), title="Engagement on kerbs")
 
     def titles(**params):
@@ -323,9 +321,15 @@ def test_filters_by_sector_borough_and_status(personas):
 
 def test_filters_by_closing_date_counting_whole_days_in_uk_time(personas):
     # 11:30pm on 31 March 2032 in London is 10:30pm UTC (summer time).
-    _published(personas, title="Closes 31 March", closes=datetime(2032, 3, 31, 23, 30, tzinfo=UK))
-    _published(personas, title="Closes 1 April", closes=datetime(2032, 4, 1, 0, 0, tzinfo=UK))
-    _published(personas, title="Closes 10 April", closes=datetime(2032, 4, 10, 12, 0, tzinfo=UK))
+    published_opportunity(
+        personas, title="Closes 31 March", closes=datetime(2032, 3, 31, 23, 30, tzinfo=UK)
+    )
+    published_opportunity(
+        personas, title="Closes 1 April", closes=datetime(2032, 4, 1, 0, 0, tzinfo=UK)
+    )
+    published_opportunity(
+        personas, title="Closes 10 April", closes=datetime(2032, 4, 10, 12, 0, tzinfo=UK)
+    )
     _engagement(_draft(personas), title="No closing date")
 
     def titles(**params):
@@ -378,8 +382,8 @@ def test_filters_by_closing_date_counting_whole_days_in_uk_time(personas):
     ],
 )
 def test_bad_filter_input_gives_an_error_message_not_a_crash(personas, params, message):
-    _published(personas, title="Falls at home", sector=Sector.HEALTH_AND_CARE)
-    _published(personas, title="Bus stops", sector=Sector.TRANSPORT)
+    published_opportunity(personas, title="Falls at home", sector=Sector.HEALTH_AND_CARE)
+    published_opportunity(personas, title="Bus stops", sector=Sector.TRANSPORT)
 
     response = Client().get(LIST, {**params, "sector": ["transport"]})
     html = _html(response)
@@ -395,11 +399,11 @@ def test_open_calls_first_soonest_closing_then_engagements_then_the_most_recentl
 ):
     now = timezone.now()
     _engagement(_draft(personas), title="Engagement")
-    _published(personas, title="In twenty days", closes=now + timedelta(days=20))
-    _published(personas, title="Closed last month", closes=now - timedelta(days=30))
-    _published(personas, title="Closed last week", closes=now - timedelta(days=7))
-    _published(personas, title="In two days", closes=now + timedelta(days=2))
-    cancelled = _published(personas, title="Cancelled", closes=now + timedelta(days=1))
+    published_opportunity(personas, title="In twenty days", closes=now + timedelta(days=20))
+    published_opportunity(personas, title="Closed last month", closes=now - timedelta(days=30))
+    published_opportunity(personas, title="Closed last week", closes=now - timedelta(days=7))
+    published_opportunity(personas, title="In two days", closes=now + timedelta(days=2))
+    cancelled = published_opportunity(personas, title="Cancelled", closes=now + timedelta(days=1))
     _set(cancelled, status=ProcurementStatus.CANCELLED)
 
     assert _titles(_html(Client().get(LIST))) == [
@@ -415,13 +419,13 @@ def test_open_calls_first_soonest_closing_then_engagements_then_the_most_recentl
 def test_pages_of_twenty_keep_the_search_and_filters_in_their_links(personas):
     now = timezone.now()
     for number in range(1, 46):
-        _published(
+        published_opportunity(
             personas,
             title=f"Falls challenge {number:02d}",
             sector=Sector.HEALTH_AND_CARE,
             closes=now + timedelta(days=number),
         )
-    _published(personas, title="Bus stops", sector=Sector.TRANSPORT)
+    published_opportunity(personas, title="Bus stops", sector=Sector.TRANSPORT)
     params = {"q": "falls", "sector": "health_care"}
 
     first = _html(Client().get(LIST, params))
@@ -437,7 +441,7 @@ def test_pages_of_twenty_keep_the_search_and_filters_in_their_links(personas):
 
 
 def test_no_results_says_how_to_improve_the_search(personas):
-    _published(personas, title="Falls at home")
+    published_opportunity(personas, title="Falls at home")
 
     html = _html(Client().get(LIST, {"q": "zeppelins"}))
 
@@ -458,7 +462,7 @@ def test_the_home_page_and_the_navigation_link_to_the_list(db):
 
 
 def _full_opportunity(personas) -> Procurement:
-    procurement = _published(
+    procurement = published_opportunity(
         personas,
         title="Falls at home",
         problem="Older residents fall at home",
@@ -714,7 +718,9 @@ def test_signed_out_people_are_asked_to_sign_in_to_take_part(personas):
 def test_a_signed_in_supplier_is_offered_to_follow_and_ask_before_the_question_deadline(
     personas, login
 ):
-    procurement = _published(personas, questions_until=timezone.now() + timedelta(hours=1))
+    procurement = published_opportunity(
+        personas, questions_until=timezone.now() + timedelta(hours=1)
+    )
     url = reverse("opportunities:detail", kwargs={"pk": procurement.pk})
 
     html = _html(login(personas.supplier_a_member).get(url))
@@ -729,7 +735,7 @@ def test_a_signed_in_supplier_is_offered_to_follow_and_ask_before_the_question_d
 
 def test_after_the_question_deadline_the_page_says_when_questions_closed(personas, login):
     closed_at = timezone.now() - timedelta(seconds=1)
-    procurement = _published(personas, questions_until=closed_at)
+    procurement = published_opportunity(personas, questions_until=closed_at)
     url = reverse("opportunities:detail", kwargs={"pk": procurement.pk})
     ask = reverse("opportunities:ask", kwargs={"pk": procurement.pk})
 
@@ -743,7 +749,7 @@ def test_after_the_question_deadline_the_page_says_when_questions_closed(persona
 
 
 def test_officers_are_told_only_suppliers_take_part(personas, login):
-    procurement = _published(personas)
+    procurement = published_opportunity(personas)
 
     html = _html(
         login(personas.officer_a).get(
@@ -755,7 +761,7 @@ def test_officers_are_told_only_suppliers_take_part(personas, login):
 
 
 def test_a_closed_opportunity_offers_no_calls_to_action(personas, login):
-    procurement = _published(personas, closes=timezone.now() - timedelta(hours=1))
+    procurement = published_opportunity(personas, closes=timezone.now() - timedelta(hours=1))
     url = reverse("opportunities:detail", kwargs={"pk": procurement.pk})
 
     for client in (Client(), login(personas.supplier_a_admin)):
@@ -788,7 +794,7 @@ def test_the_itt_is_offered_when_a_rendering_is_ready(personas):
 
 
 def test_a_supplier_whose_organisation_follows_is_offered_to_stop(personas, login):
-    procurement = _published(personas)
+    procurement = published_opportunity(personas)
     InterestRegistration.objects.create(
         procurement=procurement,
         organisation=personas.org_a,
@@ -820,7 +826,7 @@ def test_a_person_searches_filters_pages_and_opens_an_opportunity_in_a_browser(
 ):
     now = timezone.now()
     for number in range(1, 23):
-        _published(
+        published_opportunity(
             personas,
             title=f"Falls challenge {number:02d}",
             sector=Sector.HEALTH_AND_CARE,

@@ -17,11 +17,11 @@ from procurements.models import (
     MinimumRequirement,
     Notice,
     Procurement,
-    ProcurementStatus,
     PublicationVersion,
     Sector,
 )
 from tests import factories
+from tests.procurements.publication_samples import published_opportunity
 from tests.query_budget import assert_query_budget
 
 pytestmark = pytest.mark.django_db
@@ -32,21 +32,16 @@ _serial = itertools.count(1)
 
 def _published(personas, borough=None) -> Procurement:
     number = next(_serial)
-    procurement = factories.ProcurementFactory(
-        borough=borough or personas.borough_a,
-        lead_officer=personas.officer_a,
+    now = timezone.now()
+    return published_opportunity(
+        personas,
+        borough,
+        closes=now + timedelta(days=number),
+        questions_until=now + timedelta(days=1),
         title=f"Falls at home {number}",
         problem="Older residents fall at home",
         sector=Sector.HEALTH_AND_CARE,
     )
-    now = timezone.now()
-    Procurement.objects.filter(pk=procurement.pk).update(
-        status=ProcurementStatus.PUBLISHED,
-        published_at=now - timedelta(days=1),
-        participation_deadline=now + timedelta(days=number),
-        question_deadline=now + timedelta(days=1),
-    )
-    return procurement
 
 
 def _engagement(personas) -> MarketEngagement:

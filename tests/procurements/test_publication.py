@@ -7,13 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from core.calendar import bank_holidays_seed, london_date
+from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, DocumentStatus, GeneratedDocument
 from core.services.documents import DOCUMENT_MAX_ATTEMPTS, document_fail, document_render
@@ -44,11 +43,16 @@ from procurements.services.publication import (
 )
 from tests import factories
 from tests.permission_matrix import PASSWORD_ONLY
-from tests.procurements.publication_samples import TITLE, announced_procurement
+from tests.procurements.publication_samples import (
+    TITLE,
+    announced_procurement,
+    lines,
+    ready_itt,
+)
 from tests.query_budget import assert_query_budget
 from tests.signing_in import force_sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
 ANNOUNCED = [
     "challenge",
@@ -62,38 +66,11 @@ ANNOUNCED = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def bank_holidays():
-    bank_holidays_seed(first_year=2025, last_year=2028)
-
-
 def publish(personas, procurement, capture, *, execute=False) -> Procurement:
     """Publish as the lead officer; the ITT is rendered only when ``execute``."""
     with capture(execute=execute):
         procurement_publish(actor=personas.officer_a, procurement=procurement)
     return Procurement.objects.get(pk=procurement.pk)
-
-
-def lines(notice: Notice, heading: str, label: str) -> list[str]:
-    [section] = [s for s in notice.content["sections"] if s["heading"] == heading]
-    [found] = [item for item in section["fields"] if item["label"] == label]
-    return found["lines"]
-
-
-def ready_itt(version: PublicationVersion) -> GeneratedDocument:
-    """A ready ITT of ``version`` with a small PDF file, as a worker would leave it."""
-    document = GeneratedDocument(
-        kind="itt", target=version, title=f"ITT {version.number}", status=DocumentStatus.READY
-    )
-    document.file.save(f"itt-test-{version.pk}.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
-    document.save()
-    return document
 
 
 def what_was_announced(procurement) -> dict:
@@ -707,6 +684,13 @@ def test_nothing_of_a_procurement_never_published_is_public_whoever_asks(persona
             force_sign_in(client, user)
         for url in urls:
             assert client.get(url).status_code == 404, (name, url)
+
+    # The same routes answer once it is published: the 404s above were the state's doing.
+    Procurement.objects.filter(pk=draft.pk).update(
+        status=ProcurementStatus.PUBLISHED, published_at=timezone.now()
+    )
+    for url in urls:
+        assert Client().get(url).status_code == 200, url
 
 
 # --- in the browser: the page with a failed ITT passes axe-core, and generating again works --

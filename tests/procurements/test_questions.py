@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, PermissionRefused
-from core.models import AuditEvent
 from procurements.models import (
     ClarificationQuestion,
     InterestRegistration,
@@ -37,6 +36,7 @@ from procurements.services.questions import (
 from tests import factories
 from tests.procurements.test_engagement import (
     draft,
+    events,
     mail_server_down,  # noqa: F401  (a fixture)
     published_call,
     with_engagement,
@@ -71,20 +71,6 @@ def list_url(procurement):
 def asked(personas, procurement=None, *, by=None, text=ORIGINAL):
     procurement = procurement or published_call(personas)
     return question_ask(actor=by or personas.supplier_a_admin, procurement=procurement, text=text)
-
-
-def events(action):
-    return list(AuditEvent.objects.filter(action=action).order_by("pk"))
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """Set the server's clock (django.utils.timezone.now) to a given moment."""
-
-    def set_to(moment):
-        monkeypatch.setattr(timezone, "now", lambda: moment)
-
-    return set_to
 
 
 # --- asking ---------------------------------------------------------------------------------
@@ -220,6 +206,9 @@ def test_cancelled_calls_take_no_questions(personas, login):
     procurement = published_call(personas, status=ProcurementStatus.CANCELLED)
     html = login(personas.supplier_a_admin).get(ask_url(procurement)).content.decode()
     assert "has been cancelled" in html
+    with pytest.raises(QuestionsClosed, match="has been cancelled"):
+        asked(personas, procurement)
+    assert not ClarificationQuestion.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["officer_a", "approver_a", "officer_b", "superuser"])
@@ -502,15 +491,18 @@ def test_an_answered_question_page_goes_back_to_the_list(personas, login):
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_a_private_answer_needs_a_reason(personas, login, reason):
+def test_a_private_answer_needs_a_reason(
+    personas, login, reason, django_capture_on_commit_callbacks
+):
     question = asked(personas)
     with pytest.raises(ApplicationError, match=REASON_REQUIRED):
         question_answer_privately(
             actor=personas.officer_a, question=question, answer="No.", reason=reason
         )
-    response = login(personas.officer_a).post(
-        answer_url(question), {"decision": "private", "answer": "No.", "reason": reason}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # an e-mail would be sent here
+        response = login(personas.officer_a).post(
+            answer_url(question), {"decision": "private", "answer": "No.", "reason": reason}
+        )
     assert REASON_REQUIRED in response.content.decode()
     question.refresh_from_db()
     assert question.status == QuestionStatus.OPEN

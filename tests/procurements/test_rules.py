@@ -1,13 +1,13 @@
 """The publication rules, one by one, for each regime, at the boundary days and across holidays."""
 
 import dataclasses
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from core.calendar import LONDON, bank_holidays_seed
+from core.calendar import LONDON
 from core.models import BankHoliday, OfficerRole
 from procurements import registry, rules
 from procurements.models import (
@@ -31,22 +31,12 @@ from procurements.rules import (
 )
 from procurements.views.approval import breach_rows
 from tests import factories
-from tests.procurements.publication_samples import announced_procurement
+from tests.procurements.publication_samples import announced_procurement, at_noon
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
 
 PA = Regime.PA2023.value
 PCR = Regime.PCR2015.value
-
-
-@pytest.fixture(autouse=True)
-def bank_holidays():
-    # A migration seeds these too, but transactional tests elsewhere empty the table.
-    bank_holidays_seed(first_year=2025, last_year=2028)
-
-
-def at_noon(day: date) -> datetime:
-    return datetime.combine(day, time(12), tzinfo=LONDON)
 
 
 PHASE = {

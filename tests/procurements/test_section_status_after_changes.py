@@ -14,14 +14,8 @@ from procurements.services.requirements import (
     procurement_requirement_remove,
     procurement_requirements_mark,
 )
-from tests.factories import ProcurementFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def procurement(personas):
-    return ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
 
 
 def _status(procurement, key):

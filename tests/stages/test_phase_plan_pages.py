@@ -22,16 +22,6 @@ from tests.query_budget import assert_query_budget
 from tests.stages.test_phase_plan_services import add_complete_phase, complete_plan
 
 
-@pytest.fixture
-def procurement(personas):
-    return ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
-
-
-@pytest.fixture
-def officer(personas, login):
-    return login(personas.officer_a)
-
-
 def plan_url(procurement):
     return reverse("stages:phase-plan", kwargs={"pk": procurement.pk})
 

@@ -9,13 +9,7 @@ from procurements.models import SectionStatus
 from procurements.registry import builder_section_get, builder_sections
 from procurements.services.sections import section_status
 from stages import services
-from tests.factories import ProcurementFactory
 from tests.stages.test_phase_plan_services import add_complete_phase, complete_plan
-
-
-@pytest.fixture
-def procurement(personas):
-    return ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
 
 
 @pytest.fixture

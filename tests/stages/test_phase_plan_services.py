@@ -19,12 +19,6 @@ from stages.models import (
     PurchaseTerms,
     TerminationCondition,
 )
-from tests.factories import ProcurementFactory
-
-
-@pytest.fixture
-def procurement(personas):
-    return ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
 
 
 def add_complete_phase(actor, procurement, name="Feasibility", kind=PhaseKind.RESEARCH):

@@ -102,6 +102,33 @@ SUPPLIERS = ["supplier-a@example.org", "supplier-b@example.org"]
 
 NOON = time(12, 0)
 
+
+def _criteria(
+    quality_subs: list[str],
+    social_subs: list[str],
+    price: str = "The total price for the research and pilot phases.",
+) -> list:
+    """The borough's usual weighting (quality 60, price 30, social value 10)."""
+    return [
+        (
+            CriterionKind.QUALITY,
+            "Quality of the proposed solution and research plan",
+            60,
+            "How well the proposal would meet the outcomes, and how credible the plan to get "
+            "there is.",
+            quality_subs,
+        ),
+        (CriterionKind.PRICE, "Price", 30, price, []),
+        (
+            CriterionKind.SOCIAL_VALUE,
+            "Social value",
+            10,
+            "Commitments under the borough's social value policy.",
+            social_subs,
+        ),
+    ]
+
+
 # --- "Falls prevention at home" ----------------------------------------------------------------
 
 FALLS_CHALLENGE = {
@@ -191,37 +218,19 @@ FALLS_SELECTION = [
         "weight": 40,
     },
 ]
-FALLS_CRITERIA = [
-    (
-        CriterionKind.QUALITY,
-        "Quality of the proposed solution and research plan",
-        60,
-        "How well the proposal would meet the outcomes, and how credible the plan to get there is.",
-        [
-            "Approach to detecting night-time falls and spotting a rising risk of falling",
-            "Acceptability to older residents and carers, and how they are involved",
-            "Research, development and pilot plan, with its risks and how they are managed",
-            "Data protection, information security and clinical safety",
-        ],
-    ),
-    (
-        CriterionKind.PRICE,
-        "Price",
-        30,
-        "The total price for the research, prototype and pilot phases.",
-        [],
-    ),
-    (
-        CriterionKind.SOCIAL_VALUE,
-        "Social value",
-        10,
-        "Commitments under the borough's social value policy.",
-        [
-            "Local employment, apprenticeships and skills in Kingsmead",
-            "Digital inclusion support for older residents",
-        ],
-    ),
-]
+FALLS_CRITERIA = _criteria(
+    [
+        "Approach to detecting night-time falls and spotting a rising risk of falling",
+        "Acceptability to older residents and carers, and how they are involved",
+        "Research, development and pilot plan, with its risks and how they are managed",
+        "Data protection, information security and clinical safety",
+    ],
+    [
+        "Local employment, apprenticeships and skills in Kingsmead",
+        "Digital inclusion support for older residents",
+    ],
+    price="The total price for the research, prototype and pilot phases.",
+)
 FALLS_PHASES = [
     {
         "kind": PhaseKind.RESEARCH,
@@ -349,34 +358,6 @@ FALLS_PLAN = {
     "purchase": FALLS_PURCHASE,
     "performance": FALLS_PERFORMANCE,
 }
-
-
-def _criteria(quality_subs: list[str], social_subs: list[str]) -> list:
-    """The borough's usual weighting (quality 60, price 30, social value 10)."""
-    return [
-        (
-            CriterionKind.QUALITY,
-            "Quality of the proposed solution and research plan",
-            60,
-            "How well the proposal would meet the outcomes, and how credible the plan to get "
-            "there is.",
-            quality_subs,
-        ),
-        (
-            CriterionKind.PRICE,
-            "Price",
-            30,
-            "The total price for the research and pilot phases.",
-            [],
-        ),
-        (
-            CriterionKind.SOCIAL_VALUE,
-            "Social value",
-            10,
-            "Commitments under the borough's social value policy.",
-            social_subs,
-        ),
-    ]
 
 
 def _two_phases(research: dict, pilot: dict) -> list[dict]:
@@ -665,11 +646,9 @@ class Command(BaseCommand):
                 "(DJANGO_SETTINGS_MODULE=portal.settings.dev)."
             )
         borough = Borough.objects.filter(slug=BOROUGH_SLUG).first()
-        people = {
-            user.email: user
-            for user in User.objects.filter(email__in=[OFFICER, APPROVER, EVALUATOR, *SUPPLIERS])
-        }
-        if borough is None or len(people) < 5:
+        emails = [OFFICER, APPROVER, EVALUATOR, *SUPPLIERS]
+        people = {user.email: user for user in User.objects.filter(email__in=emails)}
+        if borough is None or len(people) < len(emails):
             raise CommandError("Load the demo borough and officers first: manage.py seed_demo")
         today = london_date(timezone.now())
         # Deadlines are computed on the working-day calendar: make sure its years are there.
@@ -691,7 +670,7 @@ class Command(BaseCommand):
         )
         if FALLS not in existing:
             with transaction.atomic():
-                self._falls(*team)
+                self._complete(*team, title=FALLS, plan=FALLS_PLAN)
         if HEATING not in existing:
             with transaction.atomic():
                 self._heating(borough, officer, today)
@@ -703,9 +682,6 @@ class Command(BaseCommand):
                 self._school_streets(*team, suppliers)
 
     # --- the procurements ---
-
-    def _falls(self, borough, officer, approver, evaluator, today: date) -> None:
-        self._complete(borough, officer, approver, evaluator, today, title=FALLS, plan=FALLS_PLAN)
 
     def _complete(
         self, borough, officer, approver, evaluator, today: date, *, title: str, plan: dict
