@@ -82,5 +82,6 @@ SECTION = register_builder_section(
         prefetch=("ip_terms",),
         announce=ip_terms_announce,
         itt_template="ip_rights/itt/ip_terms.html",
+        amended_on_own_pages=True,
     )
 )

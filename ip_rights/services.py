@@ -27,7 +27,7 @@ def ip_terms_save(
     arrangements are defined before tendering). Choosing no share of benefits
     clears the percentage and trigger of a share chosen before.
     """
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=KEY)
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not IP terms fields: {sorted(unknown)}")

@@ -16,7 +16,7 @@ from .services import ip_terms_save
 @login_required
 @require_http_methods(["GET", "POST"])
 def ip_terms_edit(request, pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=KEY)
     terms = ip_terms_for(procurement) or IPTerms(procurement=procurement)
     form = IPTermsForm(
         posted(request),

@@ -80,5 +80,6 @@ SECTION = register_builder_section(
         prefetch=("selection_questions",),
         announce=selection_questionnaire_announce,
         itt_template="partners/itt/selection_questionnaire.html",
+        amended_on_own_pages=True,
     )
 )

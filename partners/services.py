@@ -71,7 +71,7 @@ def selection_question_add(
     *, actor: User, procurement: Procurement, data: dict[str, Any]
 ) -> SelectionQuestion:
     """Add a question at the end; ``data`` holds kind, topic, text, guidance and weight."""
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=KEY)
     last = procurement.selection_questions.aggregate(last=Max("order"))["last"]
     question = SelectionQuestion(
         procurement=procurement, order=0 if last is None else last + 1, **_question_values(data)
@@ -88,7 +88,7 @@ def selection_question_change(
     *, actor: User, question: SelectionQuestion, data: dict[str, Any]
 ) -> SelectionQuestion:
     """Change any of a question's kind, topic, text, guidance and weight."""
-    procurement = procurement_for_update(actor=actor, pk=question.procurement_id)
+    procurement = procurement_for_update(actor=actor, pk=question.procurement_id, section=KEY)
     question = procurement.selection_questions.get(pk=question.pk)
     values = _question_values(data)
     changed = sorted(name for name, value in values.items() if getattr(question, name) != value)
@@ -110,7 +110,7 @@ def selection_question_change(
 
 @transaction.atomic
 def selection_question_remove(*, actor: User, question: SelectionQuestion) -> None:
-    procurement = procurement_for_update(actor=actor, pk=question.procurement_id)
+    procurement = procurement_for_update(actor=actor, pk=question.procurement_id, section=KEY)
     question = procurement.selection_questions.get(pk=question.pk)
     _audit(
         actor=actor,
@@ -125,7 +125,7 @@ def selection_question_remove(*, actor: User, question: SelectionQuestion) -> No
 @transaction.atomic
 def selection_questionnaire_mark(*, actor: User, procurement: Procurement, completed: bool) -> None:
     """Record the "Have you completed this section?" answer; completed needs RULES.md point 3."""
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=KEY)
     problems = selection_questionnaire_problems(procurement.selection_questions.all())
     if completed and problems:
         raise ApplicationError(problems[0])

@@ -24,7 +24,7 @@ TITLE = "Selection questionnaire"
 @require_http_methods(["GET", "POST"])
 def selection_questionnaire(request, pk: int):
     """The questions in two tables, and whether the section is completed."""
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=KEY)
     questions = selection_questions(procurement)
     form = SelectionQuestionnaireForm(
         posted(request),
@@ -57,7 +57,7 @@ def selection_questionnaire(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def selection_question_add_view(request, pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=KEY)
     form = SelectionQuestionForm(posted(request))
     if form.is_valid():
         try:
@@ -78,7 +78,7 @@ def selection_question_add_view(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def selection_question_change_view(request, pk: int, question_pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=KEY)
     question = get_object_or_404(procurement.selection_questions, pk=question_pk)
     form = SelectionQuestionForm(posted(request), instance=question)
     if form.is_valid():
@@ -97,7 +97,7 @@ def selection_question_change_view(request, pk: int, question_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def selection_question_remove_view(request, pk: int, question_pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=KEY)
     question = get_object_or_404(procurement.selection_questions, pk=question_pk)
     error = None
     if request.method == "POST":

@@ -23,7 +23,8 @@ from core.models import Borough, OfficerRole, User
 
 from .forms_common import SectionCompletedField
 from .models import Procurement, Regime, Sector, cpv_code_validator
-from .sections import UK_TIME
+from .rules import PCR2015_RULES
+from .sections import UK_TIME, uk_date_text
 from .selectors import borough_people
 
 DEFAULT_DEADLINE_TIME = time(12, 0)
@@ -317,8 +318,15 @@ class TimetableForm(SectionForm):
         choices=Regime.choices,
         widget=forms.RadioSelect,
         help_text="Choose the Public Contracts Regulations 2015 only for a procedure begun "
-        "before 24 February 2025.",
+        f"before {uk_date_text(PCR2015_RULES.began_before)}.",
         error_messages={"required": "Select the law this procurement follows"},
+    )
+    procedure_began_on = GOVUKDateField(
+        label="When did the procedure begin?",
+        error_name="The date the procedure began",
+        help_text="Needed for the Public Contracts Regulations 2015: the day the contract notice "
+        "was sent for publication. Leave it blank for a procedure under the Procurement Act "
+        "2023 that begins when its tender notice is published. For example, 3 2 2025",
     )
     notice_date = GOVUKDateField(
         label="When will the tender notice be published?",
@@ -341,6 +349,12 @@ class TimetableForm(SectionForm):
         label="Indicative date of the invitation to tender",
         error_name="The indicative tender date",
         help_text="For example, 1 6 2026",
+    )
+    indicative_start_date = GOVUKDateField(
+        label="Indicative start of the partnership",
+        error_name="The indicative start of the partnership",
+        help_text="The day the first phase is expected to begin. Each phase's dates follow from "
+        "it and the phases' durations. For example, 1 2 2027",
     )
     max_partners = _whole_number(
         "Maximum number of partners to appoint", "The maximum number of partners", most=20

@@ -7,47 +7,34 @@ be made (nothing changed, deadlines too close, ...) is the service's decision
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 
-from .forms import GOVUKDateField
+from .forms import ChallengeForm, MarketGapForm, TimetableForm
 from .models import Procurement
 from .services.amendments import AMENDABLE
 
+# The builder's own section forms define each amendable part once: the amendment form
+# takes their fields, labelled as the amendment record and the e-mails name them.
+SECTION_FORMS = (ChallengeForm, MarketGapForm, TimetableForm)
 
-def _text(name: str, help_text: str = "", rows: int = 5) -> forms.CharField:
-    return forms.CharField(
-        label=AMENDABLE[name],
-        help_text=help_text,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
+
+def _amendable_fields() -> dict[str, forms.Field]:
+    fields = {}
+    for name, label in AMENDABLE.items():
+        source = next(form for form in SECTION_FORMS if name in form.base_fields)
+        field = copy.deepcopy(source.base_fields[name])
+        field.label = label
+        field.required = False
+        fields[name] = field
+    return fields
 
 
 class AmendForm(forms.Form):
-    """Every part an amendment may change, prefilled with what is published, and the reason."""
+    """Every part the amendment form may change, prefilled with what is published, and the
+    reason. Whether the amendment may be made is the service's decision."""
 
-    problem = _text("problem")
-    outcomes = _text("outcomes")
-    outcome_measures = _text("outcome_measures")
-    users_affected = _text("users_affected", rows=3)
-    market_gap = _text("market_gap", rows=6)
-    question_deadline = GOVUKDateField(
-        label=AMENDABLE["question_deadline"],
-        error_name="The question deadline",
-        with_time=True,
-        help_text="In UK time. For example, 27 3 2026",
-    )
-    participation_deadline = GOVUKDateField(
-        label=AMENDABLE["participation_deadline"],
-        error_name="The participation deadline",
-        with_time=True,
-        help_text="In UK time. For example, 27 4 2026",
-    )
-    indicative_tender_date = GOVUKDateField(
-        label=AMENDABLE["indicative_tender_date"],
-        error_name="The indicative tender date",
-        help_text="For example, 1 6 2026",
-    )
     reason = forms.CharField(
         label="Why are you amending the documents?",
         help_text="Every interested supplier is sent this reason with the changes, and it is "
@@ -60,6 +47,7 @@ class AmendForm(forms.Form):
     def __init__(self, *args, procurement: Procurement, **kwargs):
         kwargs.setdefault("initial", {name: getattr(procurement, name) for name in AMENDABLE})
         super().__init__(*args, **kwargs)
+        self.fields = {**_amendable_fields(), "reason": self.fields["reason"]}
 
     def changes(self) -> dict:
         """The amendable parts as typed; the service works out which of them changed."""

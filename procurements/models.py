@@ -138,6 +138,12 @@ class Procurement(FSMModelMixin, models.Model):
 
     # Regime and timetable.
     regime = models.CharField(max_length=8, choices=Regime.choices, default=Regime.PA2023)
+    procedure_began_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the procedure began (a notice sent or suppliers first approached); "
+        "the regime that applies depends on it.",
+    )
     notice_date = models.DateField(
         null=True,
         blank=True,
@@ -146,6 +152,11 @@ class Procurement(FSMModelMixin, models.Model):
     question_deadline = models.DateTimeField(null=True, blank=True)
     participation_deadline = models.DateTimeField(null=True, blank=True)
     indicative_tender_date = models.DateField(null=True, blank=True)
+    indicative_start_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the partnership is expected to start: the first R&D phase begins.",
+    )
     max_partners = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
@@ -188,6 +199,12 @@ class Procurement(FSMModelMixin, models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.TextField(blank=True)
+    # An amendment being prepared: the sections amended on their own pages are open to change
+    # until it is issued or discarded.
+    amendment_opened_at = models.DateTimeField(null=True, blank=True)
+    amendment_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -34,6 +34,14 @@ class BuilderSection:
     - ``fact_url_names``: facts edited on a page of their own within the section, as fact
       name -> URL name (taking the procurement's ``pk``); a breach about such a fact links
       there rather than to ``url_name``.
+    - ``amended_on_own_pages``: after publication the section is changed on its own pages
+      while an amendment is being prepared (``procurements.services.amendments``); the
+      sections of ``procurements`` itself are amended on the amendment form instead, and the
+      minimum requirements and award criteria never.
+    - ``timetable_rows(procurement)``: (label, dates) rows the section adds to the regime and
+      timetable section, after the indicative start of the partnership, such as
+      ("Phase 1: Research", "1 June 2027 to 30 August 2027"); dates written out in UK style.
+      They are shown on check your answers and announced (frozen) with the timetable.
     """
 
     key: str
@@ -48,6 +56,8 @@ class BuilderSection:
     announce: Callable[[Procurement], dict[str, Any]] | None = None
     itt_template: str = ""
     fact_url_names: Mapping[str, str] = field(default_factory=dict, hash=False)
+    amended_on_own_pages: bool = False
+    timetable_rows: Callable[[Procurement], list[tuple[str, str]]] | None = None
 
     def url_name_for_fact(self, fact: str) -> str:
         """The page that changes ``fact``: its own page if it has one, else the section's."""

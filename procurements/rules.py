@@ -111,6 +111,18 @@ class RegimeRules:
     # from the day the amendment is made with ``day_count``; 0 means no minimum.
     amendment_min_days_before_deadline: int = 0
     amendment_source: str = ""
+    # The procedures the regime governs, by the day they began: before ``began_before`` and
+    # on or after ``began_on_or_after`` (None: no limit on that side). A regime with
+    # ``began_before`` needs the day given, since a procedure begins no earlier than today.
+    began_before: date | None = None
+    began_on_or_after: date | None = None
+    began_source: str = ""
+
+    def governs_procedure_begun_on(self, day: date) -> bool:
+        """Whether a procedure that began on ``day`` follows this regime."""
+        if self.began_before is not None and day >= self.began_before:
+            return False
+        return self.began_on_or_after is None or day >= self.began_on_or_after
 
     def participation_period_last_day(self, notice_date: date) -> date:
         """The last day of the minimum participation period starting on ``notice_date``."""
@@ -149,6 +161,17 @@ class RegimeRules:
         )
 
 
+# The day the Procurement Act 2023 came into force for procurements: a procedure begun
+# before it stays under the Public Contracts Regulations 2015.
+PA2023_COMMENCEMENT = date(2025, 2, 24)
+COMMENCEMENT_SOURCE = (
+    "The Procurement Act 2023 (Commencement No. 3 and Transitional and Saving Provisions) "
+    "Regulations 2024 (SI 2024/716), reg. 2 and reg. 5, the date as amended by SI 2024/959: "
+    "the Act applies to procurements begun on or after 24 February 2025; the Public Contracts "
+    "Regulations 2015 continue to apply to a procedure begun before that day (a contract "
+    "notice sent for publication, reg. 5(3)(c))"
+)
+
 PA2023_RULES = RegimeRules(
     key=Regime.PA2023.value,
     title="Procurement Act 2023",
@@ -183,6 +206,8 @@ PA2023_RULES = RegimeRules(
         "The Act gives no figure: the portal keeps the 6 days of PCR 2015 reg. 47(3)(a) as "
         "equivalent practice (check)"
     ),
+    began_on_or_after=PA2023_COMMENCEMENT,
+    began_source=COMMENCEMENT_SOURCE,
 )
 
 PCR2015_RULES = RegimeRules(
@@ -217,6 +242,8 @@ PCR2015_RULES = RegimeRules(
         "the procurement documents, and where additional information is not supplied at the "
         "latest 6 days before the time limit (reg. 47(3)(a), with reg. 53(2))"
     ),
+    began_before=PA2023_COMMENCEMENT,
+    began_source=COMMENCEMENT_SOURCE,
 )
 
 REGIMES: dict[str, RegimeRules] = {rules.key: rules for rules in (PA2023_RULES, PCR2015_RULES)}
@@ -268,9 +295,12 @@ class PublicationFacts:
     outcomes: str = ""
     outcome_measures: str = ""
     regime: str = Regime.PA2023.value
+    procedure_began_on: date | None = None
     notice_date: date | None = None
     question_deadline: datetime | None = None
     participation_deadline: datetime | None = None
+    indicative_tender_date: date | None = None
+    indicative_start_date: date | None = None
     award_basis: str = ""
     weights: tuple[int, ...] = ()
     # The award criteria's total weight per kind (``CriterionKind``), as (kind, weight) pairs
@@ -438,6 +468,79 @@ def _phase_name(phase: PhaseFacts, index: int) -> str:
 # --- the rules: one function each -------------------------------------------------------------
 
 
+def _began_limits(regime: RegimeRules) -> str:
+    """When a procedure under ``regime`` must have begun: "before 24 February 2025"."""
+    limits = []
+    if regime.began_on_or_after is not None:
+        limits.append(f"on or after {uk_date_text(regime.began_on_or_after)}")
+    if regime.began_before is not None:
+        limits.append(f"before {uk_date_text(regime.began_before)}")
+    return " and ".join(limits)
+
+
+def _regime_governing(day: date | None, *, other_than: RegimeRules) -> RegimeRules | None:
+    """Another regime that governs a procedure begun on ``day``; with no day, one that governs
+    a procedure beginning now (one with no ``began_before``)."""
+    for other in REGIMES.values():
+        if other is other_than:
+            continue
+        if day is None and other.began_before is None:
+            return other
+        if day is not None and other.governs_procedure_begun_on(day):
+            return other
+    return None
+
+
+def rule_regime_applies(
+    facts: PublicationFacts, regime: RegimeRules, *, today: date | None = None
+) -> list[RuleBreach]:
+    """The regime chosen is the one that governs the procedure, by the day it began.
+
+    The Procurement Act 2023 (Commencement No. 3 and Transitional and Saving
+    Provisions) Regulations 2024 (SI 2024/716), reg. 2 and reg. 5, with the date
+    as amended by SI 2024/959: the Act applies to procurements begun on or after
+    24 February 2025; the Public Contracts Regulations 2015 continue to apply to
+    a procedure begun before that day (for an innovation partnership, its
+    contract notice sent for publication, reg. 5(3)(c)). RULES.md "Which
+    regime". The days are data (``RegimeRules.began_before`` and
+    ``began_on_or_after``). A regime that governs only procedures begun before a
+    day needs the day the procedure began; one with no such limit does not (a
+    procedure under the Act that has not begun begins with its tender notice).
+    """
+    name = "regime_applies"
+    day = facts.procedure_began_on
+    other = _regime_governing(day, other_than=regime)
+    choose = f"choose the {other.title}" if other is not None else ""
+    if day is None:
+        if regime.began_before is None:
+            return []
+        fix = "enter the date it began" + (f", or {choose}" if choose else "")
+        return [
+            RuleBreach(
+                name,
+                "There is no date the procedure began. Under the "
+                f"{regime.title} the procedure must have begun {_began_limits(regime)}: "
+                f"{fix}.",
+                "procedure_began_on",
+            )
+        ]
+    if regime.governs_procedure_begun_on(day):
+        return []
+    fix = (
+        f"{choose}, the law for a procedure begun on that day, or correct the date it began"
+        if choose
+        else "correct the date it began"
+    )
+    return [
+        RuleBreach(
+            name,
+            f"The procedure began on {uk_date_text(day)}. Under the {regime.title} it must have "
+            f"begun {_began_limits(regime)}: {fix}.",
+            "procedure_began_on",
+        )
+    ]
+
+
 def rule_participation_period(
     facts: PublicationFacts, regime: RegimeRules, *, today: date | None = None
 ) -> list[RuleBreach]:
@@ -595,6 +698,62 @@ def rule_question_deadline(
             )
         ]
     return []
+
+
+# The dates of the timetable that must follow one another, each only when both are given:
+# (earlier fact, its name, later fact, its name, why the later one comes after).
+TIMETABLE_ORDER: tuple[tuple[str, str, str, str, str], ...] = (
+    (
+        "participation_deadline",
+        "the participation deadline",
+        "indicative_tender_date",
+        "The indicative date of the invitation to tender",
+        "only the suppliers selected from the requests to participate are invited to tender",
+    ),
+    (
+        "indicative_tender_date",
+        "the indicative date of the invitation to tender",
+        "indicative_start_date",
+        "The indicative start of the partnership",
+        "the partnership starts once tenders have been negotiated and the contracts awarded",
+    ),
+)
+
+
+def rule_timetable_order(
+    facts: PublicationFacts, regime: RegimeRules, *, today: date | None = None
+) -> list[RuleBreach]:
+    """The timetable runs in order: tenders after selection, the partnership after award.
+
+    PCR 2015 reg. 31 (Directive 2014/24/EU art. 31(1)): only the suppliers
+    invited after the assessment of the requests to participate may submit
+    tenders, so the invitation to tender comes after the participation
+    deadline; the partnership is set up with the partners awarded a contract
+    and runs in successive phases (art. 31(2)), so it starts after the
+    invitation to tender. PA 2023 s.20 and s.21: the competitive flexible
+    procedure runs in the stages the tender notice and associated documents
+    describe. RULES.md points 4 and 8. Each pair of ``TIMETABLE_ORDER`` is
+    checked only when both of its dates are given (a deadline by its date in
+    London); the later date must fall on a later day.
+    """
+    breaches = []
+    for earlier_fact, earlier_name, later_fact, later_name, reason in TIMETABLE_ORDER:
+        earlier, later = getattr(facts, earlier_fact), getattr(facts, later_fact)
+        if earlier is None or later is None:
+            continue
+        earlier_day = london_date(earlier) if isinstance(earlier, datetime) else earlier
+        if later > earlier_day:
+            continue
+        breaches.append(
+            RuleBreach(
+                "timetable_order",
+                f"{later_name}, {uk_date_text(later)}, is not after {earlier_name}, "
+                f"{uk_date_text(earlier_day)}: {reason}. Move it to "
+                f"{uk_date_text(earlier_day + timedelta(days=1))} or later.",
+                later_fact,
+            )
+        )
+    return breaches
 
 
 def rule_award_weights(
@@ -1090,9 +1249,11 @@ RULES: tuple[Rule, ...] = (
     rule_challenge,
     rule_market_gap,
     rule_minimum_requirements,
+    rule_regime_applies,
     rule_participation_period,
     rule_deadlines_on_working_days,
     rule_question_deadline,
+    rule_timetable_order,
     rule_number_to_invite,
     rule_invite_at_least_max_partners,
     rule_selection_questionnaire,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from core.calendar import LONDON
 
 from .models import Procurement, Regime
-from .registry import BuilderSection, register_builder_section
+from .registry import BuilderSection, builder_sections, register_builder_section
 
 GROUP_CHALLENGE = "Describe the challenge"
 GROUP_PROCEDURE = "Plan the procedure"
@@ -139,19 +139,35 @@ def _timetable_has_content(procurement: Procurement) -> bool:
     return procurement.regime != Regime.PA2023 or any(
         value is not None
         for value in (
+            procurement.procedure_began_on,
             procurement.notice_date,
             procurement.question_deadline,
             procurement.participation_deadline,
             procurement.indicative_tender_date,
+            procurement.indicative_start_date,
             procurement.max_partners,
             procurement.number_to_invite,
         )
     )
 
 
+def partnership_dates(procurement: Procurement) -> list[tuple[str, str]]:
+    """The indicative dates of the partnership after its start, as (label, dates) rows given
+    by the sections of the apps that plan it (``BuilderSection.timetable_rows``), such as
+    the dates of each phase of the phase plan."""
+    return [
+        row
+        for section in builder_sections()
+        if section.timetable_rows is not None
+        for row in section.timetable_rows(procurement)
+    ]
+
+
 def _timetable_summary(procurement: Procurement) -> list[tuple[str, Any]]:
+    began = procurement.procedure_began_on
     return [
         ("Law followed", procurement.get_regime_display()),
+        *([("Date the procedure began", uk_date_text(began))] if began else []),
         ("Tender notice published on", uk_date_text(procurement.notice_date)),
         ("Deadline for clarification questions", uk_datetime_text(procurement.question_deadline)),
         (
@@ -162,20 +178,31 @@ def _timetable_summary(procurement: Procurement) -> list[tuple[str, Any]]:
             "Indicative date of the invitation to tender",
             uk_date_text(procurement.indicative_tender_date),
         ),
+        (
+            "Indicative start of the partnership",
+            uk_date_text(procurement.indicative_start_date),
+        ),
+        *partnership_dates(procurement),
         ("Maximum number of partners", _number(procurement.max_partners)),
         ("Number of suppliers to invite to tender", _number(procurement.number_to_invite)),
     ]
 
 
 def _timetable_announce(procurement: Procurement) -> dict[str, Any]:
-    """The regime and every date of the call, as UK time text (Europe/London)."""
+    """The regime and every date of the call, as UK time text (Europe/London), then the
+    indicative start of the partnership and the dates that follow from it (each phase's)."""
     return {
         "regime": procurement.regime,
         "regime_label": procurement.get_regime_display(),
+        "procedure_began_on": uk_date_text(procurement.procedure_began_on),
         "notice_date": uk_date_text(procurement.notice_date),
         "question_deadline": uk_datetime_text(procurement.question_deadline),
         "participation_deadline": uk_datetime_text(procurement.participation_deadline),
         "indicative_tender_date": uk_date_text(procurement.indicative_tender_date),
+        "indicative_start_date": uk_date_text(procurement.indicative_start_date),
+        "partnership_dates": [
+            {"label": label, "dates": dates} for label, dates in partnership_dates(procurement)
+        ],
         "max_partners": _number(procurement.max_partners),
         "number_to_invite": _number(procurement.number_to_invite),
     }
@@ -184,9 +211,12 @@ def _timetable_announce(procurement: Procurement) -> dict[str, Any]:
 def _timetable_facts(procurement: Procurement) -> dict[str, Any]:
     return {
         "regime": procurement.regime,
+        "procedure_began_on": procurement.procedure_began_on,
         "notice_date": procurement.notice_date,
         "question_deadline": procurement.question_deadline,
         "participation_deadline": procurement.participation_deadline,
+        "indicative_tender_date": procurement.indicative_tender_date,
+        "indicative_start_date": procurement.indicative_start_date,
         "max_partners": procurement.max_partners,
         "number_to_invite": procurement.number_to_invite,
     }

@@ -26,7 +26,19 @@ from operator import or_
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import BooleanField, Case, DateTimeField, F, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from core.models import Borough
@@ -40,8 +52,9 @@ from .models import (
     Notice,
     Procurement,
     ProcurementStatus,
+    PublicationVersion,
 )
-from .sections import UK_TIME
+from .sections import TIMETABLE, UK_TIME
 from .selectors_publication import itt_latest_ready
 
 if TYPE_CHECKING:
@@ -202,9 +215,34 @@ def borough_choices() -> list[Borough]:
     return list(Borough.objects.order_by("name").only("pk", "name", "slug"))
 
 
-def opportunity_get(*, pk: int, now: datetime | None = None) -> Procurement | None:
-    """The public procurement ``pk``, or None when it does not exist publicly."""
-    return opportunity_queryset(now=now).filter(pk=pk).first()
+def opportunity_get(
+    *, pk: int, now: datetime | None = None, with_published_content: bool = False
+) -> Procurement | None:
+    """The public procurement ``pk``, or None when it does not exist publicly.
+
+    ``with_published_content`` adds ``published_content``: what its latest publication
+    version froze (None before any), read in the same query, for the opportunity's page."""
+    queryset = opportunity_queryset(now=now)
+    if with_published_content:
+        latest = PublicationVersion.objects.filter(procurement=OuterRef("pk")).order_by("-number")
+        queryset = queryset.annotate(
+            published_content=Subquery(latest.values("content")[:1], output_field=JSONField())
+        )
+    return queryset.filter(pk=pk).first()
+
+
+def opportunity_published_timetable(procurement: Procurement) -> dict[str, Any]:
+    """The timetable as the latest publication version announced it, from a procurement read
+    by ``opportunity_get(..., with_published_content=True)``; empty before the call is
+    published. What the builder holds now
+    (a phase plan being changed for an amendment, say) is not shown until it is published."""
+    content = getattr(procurement, "published_content", None)
+    if not procurement.call_public or not isinstance(content, dict):
+        return {}
+    for section in content.get("sections", []):
+        if section.get("key") == TIMETABLE.key:
+            return section.get("content") or {}
+    return {}
 
 
 def published_engagement(procurement: Procurement) -> MarketEngagement | None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from procurements.models import Procurement
 from procurements.registry import BuilderSection, register_builder_section
-from procurements.sections import pounds_text
+from procurements.sections import pounds_text, uk_date_text
 
+from .models import Phase
 from .selectors import PROCUREMENT_PREFETCH, phase_plan_get
 from .services import SECTION_KEY
+
+DATES_TO_BE_SET = "Dates to be set"
 
 
 def pounds(amount: Decimal | None) -> str:
@@ -112,6 +117,52 @@ def announce(procurement: Procurement) -> dict[str, Any]:
     }
 
 
+def phase_dates(
+    start: date | None, durations: Iterable[int | None]
+) -> list[tuple[date, date] | None]:
+    """Each phase's indicative first and last day, phases running one after another.
+
+    The first phase starts on ``start``; each following phase starts the day after the one
+    before ends; a phase of N weeks ends N weeks after its start, less a day. A phase whose
+    duration is not given yet, and every phase after it, has no dates (None); so has every
+    phase when there is no start.
+    """
+    dates: list[tuple[date, date] | None] = []
+    begins = start
+    for weeks in durations:
+        if begins is None or weeks is None:
+            dates.append(None)
+            begins = None
+            continue
+        ends = begins + timedelta(weeks=weeks) - timedelta(days=1)
+        dates.append((begins, ends))
+        begins = ends + timedelta(days=1)
+    return dates
+
+
+def _phases(procurement: Procurement) -> list[Phase]:
+    """The phases in order, without their rows: the prefetched ones if the caller has them."""
+    if "phases" in getattr(procurement, "_prefetched_objects_cache", {}):
+        return list(procurement.phases.all())
+    return list(Phase.objects.filter(procurement=procurement).order_by("order", "pk"))
+
+
+def timetable_rows(procurement: Procurement) -> list[tuple[str, str]]:
+    """For the regime and timetable section: each phase's indicative dates, counted from the
+    indicative start of the partnership; none while that start is not given."""
+    if procurement.indicative_start_date is None:
+        return []
+    phases = _phases(procurement)
+    spans = phase_dates(procurement.indicative_start_date, (p.duration_weeks for p in phases))
+    return [
+        (
+            f"Phase {number}: {phase.name}",
+            f"{uk_date_text(span[0])} to {uk_date_text(span[1])}" if span else DATES_TO_BE_SET,
+        )
+        for number, (phase, span) in enumerate(zip(phases, spans, strict=True), 1)
+    ]
+
+
 def facts(procurement: Procurement) -> dict[str, Any]:
     """For ``procurements.rules.PublicationFacts``: phases, the purchase's maximum cost and the
     estimated value (both edited on the final purchase page)."""
@@ -145,6 +196,8 @@ PHASE_PLAN_SECTION = register_builder_section(
         prefetch=PROCUREMENT_PREFETCH,
         announce=announce,
         itt_template="stages/itt/phase_plan.html",
+        amended_on_own_pages=True,
+        timetable_rows=timetable_rows,
         fact_url_names={
             "estimated_value": "stages:purchase-terms",
             "purchase_max_cost": "stages:purchase-terms",

@@ -69,7 +69,7 @@ def _record(*, actor: User, procurement: Procurement, action: str, data: dict[st
 
 
 def _lock_phase(*, actor: User, phase: Phase) -> tuple[Procurement, Phase]:
-    procurement = procurement_for_update(actor=actor, pk=phase.procurement_id)
+    procurement = procurement_for_update(actor=actor, pk=phase.procurement_id, section=SECTION_KEY)
     return procurement, Phase.objects.get(pk=phase.pk, procurement=procurement)
 
 
@@ -88,7 +88,7 @@ def phase_add(
     aims: str = "",
 ) -> Phase:
     """Add a phase after the existing ones (RULES.md point 8)."""
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=SECTION_KEY)
     phase = Phase(
         procurement=procurement,
         kind=kind,
@@ -159,7 +159,9 @@ def _row_add(*, actor: User, phase: Phase, model: type[models.Model], action: st
 
 
 def _row_remove(*, actor: User, row: models.Model, action: str) -> None:
-    procurement = procurement_for_update(actor=actor, pk=row.phase.procurement_id)
+    procurement = procurement_for_update(
+        actor=actor, pk=row.phase.procurement_id, section=SECTION_KEY
+    )
     row = type(row).objects.select_related("phase").get(pk=row.pk, phase__procurement=procurement)
     data = {"phase": row.phase_id, "id": row.pk, "text": str(row)[:200]}
     row.delete()
@@ -267,7 +269,7 @@ def purchase_terms_save(
     The estimated value is all R&D phases plus the final purchase (RULES.md
     points 10 and 11); the publication rules check the phases fit inside it.
     """
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=SECTION_KEY)
     terms, created = PurchaseTerms.objects.get_or_create(procurement=procurement)
     values = {"max_cost": max_cost, "scope": scope}
     changed = [name for name, value in values.items() if getattr(terms, name) != value]
@@ -295,7 +297,7 @@ def performance_level_add(
     *, actor: User, procurement: Procurement, metric: str, level: str
 ) -> PerformanceLevel:
     """A performance level the result must meet before it is bought (RULES.md point 10)."""
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=SECTION_KEY)
     terms, _ = PurchaseTerms.objects.get_or_create(procurement=procurement)
     row = PerformanceLevel(
         purchase_terms=terms,
@@ -319,7 +321,7 @@ def performance_level_remove(*, actor: User, level: PerformanceLevel) -> None:
     procurement_id = PurchaseTerms.objects.values_list("procurement_id", flat=True).get(
         pk=level.purchase_terms_id
     )
-    procurement = procurement_for_update(actor=actor, pk=procurement_id)
+    procurement = procurement_for_update(actor=actor, pk=procurement_id, section=SECTION_KEY)
     level = PerformanceLevel.objects.get(pk=level.pk, purchase_terms__procurement=procurement)
     data = {"id": level.pk, "text": str(level)[:200]}
     level.delete()
@@ -336,7 +338,7 @@ def phase_plan_mark(*, actor: User, procurement: Procurement, completed: bool) -
     Raises ``PhasePlanIncomplete`` listing every gap (RULES.md points 8-10).
     Saving it as still in progress is always allowed.
     """
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=SECTION_KEY)
     if completed:
         problems = phase_plan_get(procurement=procurement).problems()
         if problems:

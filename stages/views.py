@@ -112,7 +112,7 @@ def _add_errors(form: forms.Form, error: ApplicationError | ValidationError) -> 
 @require_http_methods(["GET", "POST"])
 def phase_plan(request, pk: int):
     """The plan: phases with their money and counts, the purchase, and "completed?"."""
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     form = PhasePlanCompletedForm(
         posted(request),
         initial={"completed": completed_initial(procurement, services.SECTION_KEY)},
@@ -148,7 +148,7 @@ def _phase_form_page(request, procurement, form, phase=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_add(request, pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     form = PhaseForm(posted(request))
     if form.is_valid():
         try:
@@ -167,7 +167,7 @@ def phase_add(request, pk: int):
 @require_http_methods(["GET"])
 def phase_detail(request, pk: int, phase_pk: int):
     """A phase's targets, instalments, gate criteria and termination conditions."""
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     phase = phase_get(procurement=procurement, pk=phase_pk)
     if phase is None:
         raise Http404("No such phase")
@@ -182,7 +182,7 @@ def phase_detail(request, pk: int, phase_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_change(request, pk: int, phase_pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     phase = get_object_or_404(Phase, pk=phase_pk, procurement=procurement)
     initial = {name: getattr(phase, name) for name in services.PHASE_FIELDS}
     form = PhaseForm(posted(request), initial=initial)
@@ -201,7 +201,7 @@ def phase_change(request, pk: int, phase_pk: int):
 @require_http_methods(["GET", "POST"])
 def phase_remove(request, pk: int, phase_pk: int):
     """Confirm first: removing a phase removes everything in it."""
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     phase = get_object_or_404(Phase, pk=phase_pk, procurement=procurement)
     error = None
     if request.method == "POST":
@@ -219,7 +219,7 @@ def phase_remove(request, pk: int, phase_pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_item_add(request, pk: int, phase_pk: int, item: str):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     phase = get_object_or_404(Phase, pk=phase_pk, procurement=procurement)
     kind = ITEM_KINDS[item]
     form = kind.form(posted(request))
@@ -249,7 +249,7 @@ def phase_item_add(request, pk: int, phase_pk: int, item: str):
 @login_required
 @require_POST
 def phase_item_remove(request, pk: int, phase_pk: int, item: str, item_pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     kind = ITEM_KINDS[item]
     row = get_object_or_404(
         kind.model, pk=item_pk, phase_id=phase_pk, phase__procurement=procurement
@@ -267,7 +267,7 @@ def phase_item_remove(request, pk: int, phase_pk: int, item: str, item_pk: int):
 @require_http_methods(["GET", "POST"])
 def purchase_terms(request, pk: int):
     """The final purchase: its performance levels, maximum cost and scope."""
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     terms = purchase_terms_get(procurement=procurement)
     initial = {"max_cost": terms.max_cost, "scope": terms.scope} if terms else {}
     initial["estimated_value"] = procurement.estimated_value
@@ -290,7 +290,7 @@ def purchase_terms(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def performance_level_add(request, pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     form = PerformanceLevelForm(posted(request))
     if form.is_valid():
         try:
@@ -318,7 +318,7 @@ def performance_level_add(request, pk: int):
 @login_required
 @require_POST
 def performance_level_remove(request, pk: int, level_pk: int):
-    procurement = procurement_for_edit(request, pk)
+    procurement = procurement_for_edit(request, pk, section=services.SECTION_KEY)
     level = get_object_or_404(
         PerformanceLevel, pk=level_pk, purchase_terms__procurement=procurement
     )

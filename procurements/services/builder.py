@@ -233,18 +233,24 @@ def procurement_timetable_save(
     indicative_tender_date,
     max_partners: int | None,
     number_to_invite: int | None,
+    procedure_began_on=None,
+    indicative_start_date=None,
 ) -> Procurement:
-    """The regime and the timetable; the legal minimum periods are checked at publication."""
+    """The regime and the timetable; the legal minimum periods, whether the regime governs a
+    procedure begun on ``procedure_began_on`` and the order of the indicative dates are
+    checked at publication (``procurements.rules``). Both dates may be left blank."""
     if question_deadline and participation_deadline and question_deadline >= participation_deadline:
         raise SectionInputRefused(
             {"question_deadline": "The question deadline must be before the participation deadline"}
         )
     values = {
         "regime": regime,
+        "procedure_began_on": procedure_began_on,
         "notice_date": notice_date,
         "question_deadline": question_deadline,
         "participation_deadline": participation_deadline,
         "indicative_tender_date": indicative_tender_date,
+        "indicative_start_date": indicative_start_date,
         "max_partners": max_partners,
         "number_to_invite": number_to_invite,
     }

@@ -330,6 +330,17 @@ def tender_notice_content(
                         "Indicative date of the invitation to tender",
                         timetable.get("indicative_tender_date"),
                     ),
+                    notice_field(
+                        "Indicative start of the partnership",
+                        timetable.get("indicative_start_date"),
+                    ),
+                    notice_field(
+                        "Indicative dates of the phases",
+                        [
+                            f"{row['label']}: {row['dates']}"
+                            for row in timetable.get("partnership_dates", [])
+                        ],
+                    ),
                 ],
             ),
             notice_section(

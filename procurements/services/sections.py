@@ -17,6 +17,7 @@ from core.exceptions import ApplicationError, PermissionRefused
 from core.models import User
 from procurements.models import Procurement, SectionStatus
 from procurements.permissions import can_edit_procurement
+from procurements.permissions_amendments import can_edit_section
 from procurements.registry import builder_section_get
 
 
@@ -25,14 +26,28 @@ def procurement_lock(pk: int) -> Procurement:
     return Procurement.objects.select_for_update(of=("self",)).select_related("borough").get(pk=pk)
 
 
-def procurement_for_update(*, actor: User, pk: int) -> Procurement:
-    """Lock a procurement for a change, refusing anyone who may not edit it now."""
+NOT_EDITABLE = (
+    "You cannot change this procurement: only its borough's procurement officers can, and "
+    "only while it is a draft."
+)
+NOT_EDITABLE_SECTION = (
+    "You cannot change this part of the procurement: only its borough's procurement officers "
+    "can, and only while it is a draft or while they prepare an amendment to it."
+)
+
+
+def procurement_for_update(*, actor: User, pk: int, section: str = "") -> Procurement:
+    """Lock a procurement for a change, refusing anyone who may not edit it now.
+
+    A change to one builder ``section`` is also allowed after publication while an
+    amendment is being prepared, if that section is amended on its own pages.
+    """
     procurement = procurement_lock(pk)
-    if not can_edit_procurement(actor, procurement):
-        raise PermissionRefused(
-            "You cannot change this procurement: only its borough's procurement officers "
-            "can, and only while it is a draft."
-        )
+    if section:
+        if not can_edit_section(actor, procurement, section):
+            raise PermissionRefused(NOT_EDITABLE_SECTION)
+    elif not can_edit_procurement(actor, procurement):
+        raise PermissionRefused(NOT_EDITABLE)
     return procurement
 
 
@@ -87,7 +102,7 @@ def procurement_section_mark(
 ) -> Procurement:
     """Record whether the officer has completed section ``key``; audited."""
     builder_section_get(key)  # an unknown key is a programming error
-    procurement = procurement_for_update(actor=actor, pk=procurement.pk)
+    procurement = procurement_for_update(actor=actor, pk=procurement.pk, section=key)
     status = SectionStatus.COMPLETED if completed else SectionStatus.IN_PROGRESS
     if procurement.section_status.get(key) == status:
         return procurement

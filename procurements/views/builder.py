@@ -23,6 +23,11 @@ from procurements.forms import (
 from procurements.forms_common import add_service_error
 from procurements.models import SectionStatus
 from procurements.permissions import can_edit_procurement
+from procurements.permissions_amendments import (
+    amendment_is_open,
+    can_amend_procurement,
+    editable_section_keys,
+)
 from procurements.permissions_publication import can_retry_itt, was_published
 from procurements.registry import builder_section_get, builder_sections
 from procurements.sections import uk_datetime_text
@@ -94,9 +99,14 @@ def create_page(request):
     )
 
 
-def _section_rows(procurement, may_edit: bool) -> list[dict]:
+def _section_rows(procurement, user) -> list[dict]:
+    """The task list's rows, each linked to its page if ``user`` may change it now (any
+    section of a draft; after publication, while an amendment is being prepared, the
+    sections amended on their own pages)."""
     rows = []
+    editable = editable_section_keys(user, procurement)
     for section in builder_sections():
+        may_edit = section.key in editable
         status = section_status(procurement, section.key)
         words, tag = STATUS_TAGS[status]
         rows.append(
@@ -134,7 +144,7 @@ def _published_panel(request, procurement) -> dict | None:
 def task_list(request, pk: int):
     procurement = procurement_prefetch_sections(procurement_for_view(request, pk))
     may_edit = can_edit_procurement(request.user, procurement)
-    rows = _section_rows(procurement, may_edit)
+    rows = _section_rows(procurement, request.user)
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row["section"].group, []).append(row)
@@ -146,6 +156,9 @@ def task_list(request, pk: int):
         "section_count": len(rows),
         "may_edit": may_edit,
         "published": _published_panel(request, procurement),
+        "amending": (
+            amendment_is_open(procurement) and can_amend_procurement(request.user, procurement)
+        ),
     }
     return render(request, "procurements/task_list.html", context)
 
@@ -156,7 +169,7 @@ def check_answers(request, pk: int):
     may_edit = can_edit_procurement(request.user, procurement)
     cards = [
         {**row, "rows": section_summary_rows(row["section"], procurement)}
-        for row in _section_rows(procurement, may_edit)
+        for row in _section_rows(procurement, request.user)
     ]
     context = {
         "page_title": f"Check your answers – {procurement.title}",

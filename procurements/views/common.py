@@ -6,6 +6,7 @@ from django.http import Http404
 
 from procurements.models import UNPUBLISHED, Procurement, SectionStatus
 from procurements.permissions import can_edit_procurement, can_view_procurement
+from procurements.permissions_amendments import can_edit_section
 from procurements.permissions_market import engagement_of
 from procurements.selectors_public import opportunity_get
 from procurements.services.publication import event_when_text
@@ -19,10 +20,17 @@ def procurement_for_view(request, pk: int) -> Procurement:
     return procurement
 
 
-def procurement_for_edit(request, pk: int) -> Procurement:
-    """As ``procurement_for_view``, then 403 unless the user may change it now."""
+def procurement_for_edit(request, pk: int, *, section: str = "") -> Procurement:
+    """As ``procurement_for_view``, then 403 unless the user may change it (or its builder
+    ``section``, which an amendment being prepared may open after publication) now."""
     procurement = procurement_for_view(request, pk)
-    if not can_edit_procurement(request.user, procurement):
+    if section:
+        if not can_edit_section(request.user, procurement, section):
+            raise PermissionDenied(
+                "Only the borough's procurement officers can change this part of a "
+                "procurement, while it is a draft or while they prepare an amendment."
+            )
+    elif not can_edit_procurement(request.user, procurement):
         raise PermissionDenied("Only the borough's procurement officers can change a draft.")
     return procurement
 

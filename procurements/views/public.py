@@ -32,6 +32,7 @@ from procurements.selectors_public import (
     opportunity_itt,
     opportunity_list,
     opportunity_notices,
+    opportunity_published_timetable,
     opportunity_requirements,
     published_engagement,
 )
@@ -123,11 +124,16 @@ def _actions(request, procurement, now) -> dict:
     }
 
 
-def _timetable(procurement) -> dict[str, str]:
+def _timetable(procurement) -> dict:
+    """The deadlines as they stand, and the indicative start of the partnership and each
+    phase's dates as the latest publication version announced them."""
+    published = opportunity_published_timetable(procurement)
     return {
         "question_deadline": uk_datetime_text(procurement.question_deadline),
         "participation_deadline": uk_datetime_text(procurement.participation_deadline),
         "indicative_tender_date": uk_date_text(procurement.indicative_tender_date),
+        "indicative_start_date": published.get("indicative_start_date", ""),
+        "partnership_dates": published.get("partnership_dates", []),
     }
 
 
@@ -141,7 +147,7 @@ def _amendment_rows(amendments) -> list[dict]:
 @require_safe
 def opportunity_detail_page(request, pk: int):
     now = timezone.now()
-    procurement = opportunity_get(pk=pk, now=now)
+    procurement = opportunity_get(pk=pk, now=now, with_published_content=True)
     if procurement is None:
         raise Http404("No such opportunity")
     engagement = published_engagement(procurement)

@@ -17,8 +17,9 @@ from procurements.models import (
     QuestionStatus,
     SectionStatus,
 )
-from procurements.registry import builder_sections
+from procurements.registry import builder_section_get, builder_sections
 from procurements.rules import publication_breaches
+from procurements.sections import uk_date_text
 from procurements.services.sections import section_status
 from stages.models import InstalmentScheduleItem, Phase
 
@@ -159,6 +160,30 @@ def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
         "participation_deadline",
     }
     assert "diffusion-tube" in _ready_itt_text(amendment.version)
+
+
+@pytest.mark.parametrize("title", [FALLS, LONELINESS, SCHOOL_STREETS])
+def test_each_demo_timetable_gives_an_indicative_start_after_the_invitation_to_tender(demo, title):
+    procurement = Procurement.objects.get(title=title)
+
+    assert procurement.indicative_start_date > procurement.indicative_tender_date
+    assert [label for label, _ in builder_section_get("timetable").summary(procurement)].count(
+        "Indicative start of the partnership"
+    ) == 1
+
+
+def test_the_published_demo_announces_each_phases_dates(demo):
+    procurement = Procurement.objects.get(title=LONELINESS)
+    [version] = procurement.versions.all()
+
+    timetable = {s["key"]: s["content"] for s in version.content["sections"]}["timetable"]
+
+    start = procurement.indicative_start_date
+    assert timetable["indicative_start_date"] == uk_date_text(start)
+    rows = timetable["partnership_dates"]
+    assert len(rows) == procurement.phases.count() > 0
+    assert rows[0]["dates"].startswith(f"{uk_date_text(start)} to ")
+    assert all(" to " in row["dates"] for row in rows)
 
 
 def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_holds(demo):

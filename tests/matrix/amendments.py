@@ -87,6 +87,18 @@ ENTRIES: list = [
         why="Everyone who may see the procurement in the builder sees its amendments.",
     ),
     Entry(
+        "procurements:amendment-start",
+        outcomes(405, anonymous=LOGIN),
+        kwargs=_kwargs,
+        why="Opening an amendment is a POST; the service decides who may (tested there).",
+    ),
+    Entry(
+        "procurements:amendment-stop",
+        outcomes(405, anonymous=LOGIN),
+        kwargs=_kwargs,
+        why="Stopping an amendment is a POST; the service decides who may (tested there).",
+    ),
+    Entry(
         "procurements:cancel",
         OFFICERS_ACT,
         kwargs=_kwargs,

@@ -51,6 +51,11 @@ from stages.models import (
 from tests import factories
 
 TITLE = "Falls prevention at home"
+# A procedure under the Public Contracts Regulations 2015 must have begun before 24 February
+# 2025 (``procurements.rules.rule_regime_applies``): the day its contract notice was sent.
+PCR_PROCEDURE_BEGAN_ON = date(2025, 2, 3)
+# The indicative start of the partnership, this many weeks after the invitation to tender.
+WEEKS_FROM_TENDER_TO_START = 16
 
 
 def at_noon(day: date) -> datetime:
@@ -74,11 +79,13 @@ def timetable(today: date | None = None) -> dict:
     today = today or london_date(timezone.now())
     notice = working_day_on_or_after(today + timedelta(days=7))
     participation = working_day_on_or_after(notice + timedelta(days=40))
+    tender = working_day_on_or_after(participation + timedelta(days=42))
     return {
         "notice_date": notice,
         "question_deadline": at_noon(working_day_on_or_after(participation - timedelta(days=10))),
         "participation_deadline": at_noon(participation),
-        "indicative_tender_date": working_day_on_or_after(participation + timedelta(days=42)),
+        "indicative_tender_date": tender,
+        "indicative_start_date": tender + timedelta(weeks=WEEKS_FROM_TENDER_TO_START),
     }
 
 
@@ -151,7 +158,8 @@ def announced_procurement(
     **fields,
 ) -> Procurement:
     """A procurement of borough A, led by officer A and approved by approver A, that keeps
-    every publication rule, with the demo's content in every announced section."""
+    every publication rule, with the demo's content in every announced section. Under the
+    Public Contracts Regulations 2015 its procedure began on ``PCR_PROCEDURE_BEGAN_ON``."""
     phases = FALLS_PHASES if phases is None else phases
     values = {
         "borough": personas.borough_a,
@@ -160,6 +168,7 @@ def announced_procurement(
         "status": status,
         "title": TITLE,
         "regime": regime,
+        "procedure_began_on": PCR_PROCEDURE_BEGAN_ON if regime == Regime.PCR2015 else None,
         "max_partners": 3,
         "number_to_invite": 5,
         "estimated_value": FALLS_PURCHASE["estimated_value"],

@@ -726,8 +726,20 @@ def amend_post(procurement, **overrides) -> dict:
         "indicative_tender_date_day": tender.day,
         "indicative_tender_date_month": tender.month,
         "indicative_tender_date_year": tender.year,
+        "sector": procurement.sector,
+        "cpv_codes": ", ".join(procurement.cpv_codes),
+        "market_engagement_evidence": procurement.market_engagement_evidence,
+        "max_partners": procurement.max_partners or "",
+        "number_to_invite": procurement.number_to_invite or "",
         "reason": "Clearer wording.",
     }
+    start = procurement.indicative_start_date
+    if start is not None:
+        data |= {
+            "indicative_start_date_day": start.day,
+            "indicative_start_date_month": start.month,
+            "indicative_start_date_year": start.year,
+        }
     data.update(overrides)
     return data
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, OfficerRole
 from procurements.models import Procurement, ProcurementStatus, Regime, SectionStatus
+from procurements.registry import builder_section_get
 from procurements.services.builder import (
     procurement_challenge_save,
     procurement_market_gap_save,
@@ -16,6 +17,7 @@ from procurements.services.builder import (
     procurement_timetable_save,
 )
 from procurements.services.sections import section_status
+from stages.models import Phase
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -346,6 +348,166 @@ def test_the_timetable_service_refuses_numbers_the_model_does_not_allow(procurem
 
     assert "max_partners" in refusal.value.extra["errors"]
     assert _fresh(procurement).max_partners is None
+
+
+PARTS = ("day", "month", "year")
+
+
+def _input_value(html, name):
+    (tag,) = re.findall(rf'<input[^>]*name="{name}"[^>]*>', html)
+    found = re.search(r'value="([^"]*)"', tag)
+    return found[1] if found else ""
+
+
+def test_the_day_the_procedure_began_and_the_indicative_start_are_saved_and_shown_back(
+    officer, procurement
+):
+    response = officer.post(
+        _url("timetable", procurement),
+        {
+            **FULL_TIMETABLE,
+            "regime": "pcr2015",
+            **_dates("procedure_began_on", "3", "2", "2025"),
+            **_dates("indicative_start_date", "1", "6", "2027"),
+            "completed": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    saved = _fresh(procurement)
+    assert saved.procedure_began_on == date(2025, 2, 3)
+    assert saved.indicative_start_date == date(2027, 6, 1)
+    event = _saved_events("procurement.timetable_saved")[-1]
+    assert {"procedure_began_on", "indicative_start_date"} <= set(event.data["fields"])
+    html = officer.get(_url("timetable", procurement)).content.decode()
+    assert "When did the procedure begin?" in html
+    assert "Indicative start of the partnership" in html
+    assert [_input_value(html, f"procedure_began_on_{part}") for part in PARTS] == [
+        "3",
+        "2",
+        "2025",
+    ]
+    assert [_input_value(html, f"indicative_start_date_{part}") for part in PARTS] == [
+        "1",
+        "6",
+        "2027",
+    ]
+
+
+def test_both_dates_may_be_left_blank_or_cleared(officer, procurement):
+    Procurement.objects.filter(pk=procurement.pk).update(
+        procedure_began_on=date(2025, 2, 3), indicative_start_date=date(2027, 6, 1)
+    )
+
+    response = officer.post(_url("timetable", procurement), {**FULL_TIMETABLE, "completed": "yes"})
+
+    assert response.status_code == 302
+    saved = _fresh(procurement)
+    assert (saved.procedure_began_on, saved.indicative_start_date) == (None, None)
+    assert section_status(saved, "timetable") == SectionStatus.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (
+            _dates("procedure_began_on", "30", "2", "2025"),
+            "The date the procedure began must be a real date",
+        ),
+        (
+            _dates("indicative_start_date", "1", "", "2027"),
+            "The indicative start of the partnership must include a month",
+        ),
+    ],
+)
+def test_badly_typed_new_dates_are_refused_and_nothing_is_saved(
+    officer, procurement, typed, message
+):
+    response = officer.post(
+        _url("timetable", procurement), {**FULL_TIMETABLE, **typed, "completed": "no"}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not _saved_events("procurement.timetable_saved")
+
+
+def _planned(procurement, *, began_on=None):
+    """``procurement`` under PCR 2015 with an indicative start and three phases, the second
+    without a duration yet."""
+    Procurement.objects.filter(pk=procurement.pk).update(
+        regime=Regime.PCR2015,
+        procedure_began_on=began_on,
+        indicative_tender_date=date(2027, 3, 1),
+        indicative_start_date=date(2027, 6, 1),
+    )
+    for order, (name, weeks) in enumerate([("Research", 13), ("Prototype", None), ("Pilot", 8)]):
+        Phase.objects.create(
+            procurement=procurement, order=order, kind="research", name=name, duration_weeks=weeks
+        )
+    return _fresh(procurement)
+
+
+PHASE_ROWS = [
+    ("Phase 1: Research", "1 June 2027 to 30 August 2027"),
+    ("Phase 2: Prototype", "Dates to be set"),
+    ("Phase 3: Pilot", "Dates to be set"),
+]
+
+
+def test_the_summary_shows_when_the_procedure_began_the_start_and_each_phases_dates(
+    procurement,
+):
+    planned = _planned(procurement, began_on=date(2025, 2, 3))
+
+    rows = builder_section_get("timetable").summary(planned)
+
+    labels = [label for label, _ in rows]
+    assert rows[:2] == [
+        ("Law followed", "Public Contracts Regulations 2015 (regulation 31)"),
+        ("Date the procedure began", "3 February 2025"),
+    ]
+    start = labels.index("Indicative start of the partnership")
+    assert rows[start - 1] == ("Indicative date of the invitation to tender", "1 March 2027")
+    assert rows[start : start + 4] == [
+        ("Indicative start of the partnership", "1 June 2027"),
+        *PHASE_ROWS,
+    ]
+    assert labels[start + 4 :] == [
+        "Maximum number of partners",
+        "Number of suppliers to invite to tender",
+    ]
+
+
+def test_the_summary_leaves_out_the_day_the_procedure_began_when_not_given(procurement):
+    labels = [label for label, _ in builder_section_get("timetable").summary(procurement)]
+
+    assert "Date the procedure began" not in labels
+    assert "Indicative start of the partnership" in labels
+
+
+def test_the_timetable_announces_when_the_procedure_began_the_start_and_each_phases_dates(
+    procurement,
+):
+    planned = _planned(procurement, began_on=date(2025, 2, 3))
+
+    content = builder_section_get("timetable").announce(planned)
+
+    assert content["procedure_began_on"] == "3 February 2025"
+    assert content["indicative_start_date"] == "1 June 2027"
+    assert content["partnership_dates"] == [
+        {"label": label, "dates": dates} for label, dates in PHASE_ROWS
+    ]
+
+
+def test_the_timetable_gives_the_rules_its_new_dates(procurement):
+    planned = _planned(procurement, began_on=date(2025, 2, 3))
+
+    facts = builder_section_get("timetable").facts(planned)
+
+    assert facts["procedure_began_on"] == date(2025, 2, 3)
+    assert facts["indicative_tender_date"] == date(2027, 3, 1)
+    assert facts["indicative_start_date"] == date(2027, 6, 1)
 
 
 # --- the team -----------------------------------------------------------------------------------

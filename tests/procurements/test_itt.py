@@ -4,6 +4,7 @@ tagged PDF (PDF/UA-1) with everything the procurement announces."""
 import io
 import itertools
 import re
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -176,3 +177,51 @@ def test_a_section_without_a_fragment_of_its_own_is_shown_as_a_table(personas, m
     assert '<h2 id="section-test-extra">9. Social value commitments</h2>' in html
     assert "At least 4 a year" in html
     assert '<a href="#section-test-extra">9. Social value commitments</a>' in html
+
+
+def _itt_html(procurement) -> str:
+    content = publication_content(procurement)
+    html = render_html(
+        template="procurements/documents/itt.html",
+        context={**content, "version_number": 1, "published_date": "1 June 2026"},
+    )
+    return " ".join(html.split())
+
+
+def test_the_itt_timetable_gives_the_indicative_start_and_each_phases_dates(personas):
+    # The demo's phases last 12, 20 and 26 weeks, one after another.
+    procurement = announced_procurement(personas, indicative_start_date=date(2027, 6, 1))
+
+    html = _itt_html(procurement)
+
+    for label, dates in [
+        ("Indicative start of the partnership", "1 June 2027"),
+        ("Phase 1: Research", "1 June 2027 to 23 August 2027"),
+        ("Phase 2: Prototype", "24 August 2027 to 10 January 2028"),
+        ("Phase 3: Pilot", "11 January 2028 to 10 July 2028"),
+    ]:
+        assert f'<tr><th scope="row">{label}</th><td>{dates}</td></tr>' in html, label
+
+
+def test_the_itt_timetable_says_when_a_phase_has_no_dates_yet(personas):
+    procurement = announced_procurement(personas, indicative_start_date=date(2027, 6, 1))
+    procurement.phases.filter(order=1).update(duration_weeks=None)
+
+    html = _itt_html(procurement)
+
+    assert '<tr><th scope="row">Phase 1: Research</th><td>1 June 2027 to 23 August 2027' in html
+    assert '<tr><th scope="row">Phase 2: Prototype</th><td>Dates to be set</td></tr>' in html
+    assert '<tr><th scope="row">Phase 3: Pilot</th><td>Dates to be set</td></tr>' in html
+
+
+def test_under_pcr_2015_the_itt_says_when_the_procedure_began(personas):
+    procurement = announced_procurement(
+        personas, regime="pcr2015", procedure_began_on=date(2025, 2, 3)
+    )
+
+    html = _itt_html(procurement)
+
+    assert (
+        "This procurement follows the Public Contracts Regulations 2015 (regulation 31): the "
+        "procedure began on 3 February 2025." in html
+    )

@@ -32,6 +32,7 @@ from procurements.models import (
 )
 from procurements.selectors_public import PublicStatus, opportunity_get
 from procurements.views.public import url_or_blank
+from stages.models import Phase
 from tests import factories
 from tests.procurements.publication_samples import published_opportunity
 from tests.signing_in import force_sign_in
@@ -523,6 +524,75 @@ def test_the_page_shows_the_challenge_the_requirements_and_the_timetable_in_uk_t
         html,
     )
     assert "The invitation to tender is being prepared" in html
+
+
+def _timetable_version(procurement, personas, number, start, rows) -> PublicationVersion:
+    """A publication version whose timetable announced ``start`` and the phases' ``rows``."""
+    timetable = {
+        "indicative_start_date": start,
+        "partnership_dates": [{"label": label, "dates": dates} for label, dates in rows],
+    }
+    return PublicationVersion.objects.create(
+        procurement=procurement,
+        number=number,
+        content={"sections": [{"key": "timetable", "content": timetable}]},
+        created_by=personas.officer_a,
+    )
+
+
+def _timetable_rows(html: str) -> list[tuple[str, str]]:
+    listing = html.split(">Timetable</h2>")[1].split("</dl>")[0]
+    return [
+        (key.strip(), value.strip())
+        for key, value in re.findall(
+            r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*'
+            r'<dd class="govuk-summary-list__value">(.*?)</dd>',
+            listing,
+            re.S,
+        )
+    ]
+
+
+def test_the_timetable_shows_the_start_and_phase_dates_of_the_latest_version(personas):
+    procurement = _full_opportunity(personas)
+    _timetable_version(
+        procurement,
+        personas,
+        1,
+        "2 June 2031",
+        [("Phase 1: Research", "2 June 2031 to 1 September 2031")],
+    )
+    _timetable_version(
+        procurement,
+        personas,
+        2,
+        "9 June 2031",
+        [
+            ("Phase 1: Research", "9 June 2031 to 8 September 2031"),
+            ("Phase 2: Prototype", "Dates to be set"),
+        ],
+    )
+    # Being prepared for the next amendment, not yet issued: not shown.
+    _set(procurement, indicative_start_date=datetime(2031, 7, 7).date())
+    Phase.objects.create(procurement=procurement, kind="research", name="Live", duration_weeks=4)
+
+    html = _html(Client().get(reverse("opportunities:detail", kwargs={"pk": procurement.pk})))
+
+    assert _timetable_rows(html)[-3:] == [
+        ("Indicative start of the partnership", "9 June 2031"),
+        ("Phase 1: Research", "9 June 2031 to 8 September 2031"),
+        ("Phase 2: Prototype", "Dates to be set"),
+    ]
+    assert "2 June 2031" not in html and "7 July 2031" not in html and "Live" not in html
+
+
+def test_before_any_version_the_timetable_gives_no_start_and_no_phases(personas):
+    procurement = _full_opportunity(personas)
+    _set(procurement, indicative_start_date=datetime(2031, 7, 7).date())
+
+    html = _html(Client().get(reverse("opportunities:detail", kwargs={"pk": procurement.pk})))
+
+    assert _timetable_rows(html)[-1] == ("Indicative start of the partnership", "Not given")
 
 
 def test_answered_questions_are_numbered_with_their_date_and_never_name_the_asker(personas):

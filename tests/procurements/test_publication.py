@@ -3,7 +3,7 @@ and asks for the ITT; the officer page shows them; the public routes give the IT
 notices to anyone, and nothing of a procurement that was never published."""
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.conf import settings as django_settings
@@ -41,6 +41,7 @@ from procurements.services.publication import (
     publication_content,
     publication_version_create,
 )
+from stages.models import Phase
 from tests import factories
 from tests.permission_matrix import PASSWORD_ONLY
 from tests.procurements.publication_samples import (
@@ -330,6 +331,62 @@ def test_under_pcr_2015_publishing_publishes_a_contract_notice(
     assert notice.content["title"] == f"Contract notice: {TITLE}"
     assert "regulation 31" in lines(notice, "Procedure", "Procedure")[0]
     assert lines(notice, "Preliminary market engagement", "Carried out") == ["No"]
+
+
+def test_under_pcr_2015_the_documents_say_when_the_procedure_began(
+    personas, django_capture_on_commit_callbacks
+):
+    procurement = announced_procurement(
+        personas, regime=Regime.PCR2015, procedure_began_on=date(2025, 2, 3)
+    )
+    procurement = publish(personas, procurement, django_capture_on_commit_callbacks)
+
+    version = PublicationVersion.objects.get(procurement=procurement)
+    timetable = {s["key"]: s["content"] for s in version.content["sections"]}["timetable"]
+    assert timetable["procedure_began_on"] == "3 February 2025"
+
+
+def test_publishing_under_pcr_2015_is_refused_without_the_day_the_procedure_began(
+    personas, django_capture_on_commit_callbacks
+):
+    procurement = announced_procurement(personas, regime=Regime.PCR2015, procedure_began_on=None)
+
+    with pytest.raises(PublicationRulesBroken) as refusal, django_capture_on_commit_callbacks():
+        procurement_publish(actor=personas.officer_a, procurement=procurement)
+
+    assert [breach.rule for breach in refusal.value.extra["breaches"]] == ["regime_applies"]
+    assert not PublicationVersion.objects.filter(procurement=procurement).exists()
+
+
+def test_publishing_freezes_the_indicative_start_and_each_phases_dates(
+    personas, django_capture_on_commit_callbacks
+):
+    procurement = publish(
+        personas, announced_procurement(personas), django_capture_on_commit_callbacks
+    )
+    start = procurement.indicative_start_date
+    research_ends = start + timedelta(weeks=12) - timedelta(days=1)  # Research: 12 weeks
+
+    version = PublicationVersion.objects.get(procurement=procurement)
+    timetable = {s["key"]: s["content"] for s in version.content["sections"]}["timetable"]
+    assert timetable["indicative_start_date"] == uk_date_text(start)
+    assert [row["label"] for row in timetable["partnership_dates"]] == [
+        "Phase 1: Research",
+        "Phase 2: Prototype",
+        "Phase 3: Pilot",
+    ]
+    assert timetable["partnership_dates"][0]["dates"] == (
+        f"{uk_date_text(start)} to {uk_date_text(research_ends)}"
+    )
+    frozen = version.content
+
+    # Changing the phase plan or the start afterwards does not change the version.
+    Phase.objects.filter(procurement=procurement).update(duration_weeks=2)
+    Procurement.objects.filter(pk=procurement.pk).update(
+        indicative_start_date=start + timedelta(days=7)
+    )
+    version.refresh_from_db()
+    assert version.content == frozen
 
 
 def _engagement(procurement, personas, *, published=True) -> MarketEngagement:
@@ -727,3 +784,20 @@ def test_an_officer_generates_a_failed_itt_again_in_the_browser(browser_page, pe
     assert "The ITT is being generated again." in browser.text()
     assert "Ready" in browser.page.locator("table").first.inner_text()
     assert itt_latest_ready(procurement).version_number == 1
+
+
+def test_the_tender_notice_gives_the_indicative_start_and_each_phases_dates(
+    personas, django_capture_on_commit_callbacks
+):
+    draft = announced_procurement(personas)
+    procurement = publish(personas, draft, django_capture_on_commit_callbacks)
+
+    notice = Notice.objects.get(procurement=procurement, kind=NoticeKind.UK4)
+    start = procurement.indicative_start_date
+    assert lines(notice, "Timetable (UK time)", "Indicative start of the partnership") == [
+        uk_date_text(start)
+    ]
+    phases = lines(notice, "Timetable (UK time)", "Indicative dates of the phases")
+    first = procurement.phases.order_by("order").first()
+    assert len(phases) == procurement.phases.count()
+    assert phases[0].startswith(f"Phase 1: {first.name}: {uk_date_text(start)} to ")

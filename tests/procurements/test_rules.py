@@ -37,6 +37,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
 
 PA = Regime.PA2023.value
 PCR = Regime.PCR2015.value
+# A procedure under the Public Contracts Regulations 2015 began before 24 February 2025.
+PCR_BEGAN_ON = date(2025, 2, 3)
 
 
 PHASE = {
@@ -49,7 +51,8 @@ PHASE = {
 
 
 def facts(**changes) -> PublicationFacts:
-    """Facts that break no rule under either regime; ``changes`` break one."""
+    """Facts that break no rule under either regime; ``changes`` break one. Under PCR 2015
+    the procedure began on ``PCR_BEGAN_ON`` unless ``changes`` say otherwise."""
     values = {
         "regime": PA,
         "problem": "People with dementia cannot live alone safely at home.",
@@ -80,6 +83,8 @@ def facts(**changes) -> PublicationFacts:
         "ip_terms_complete": True,
     }
     values.update(changes)
+    if values["regime"] == PCR:
+        values.setdefault("procedure_began_on", PCR_BEGAN_ON)
     return PublicationFacts(**values)
 
 
@@ -850,6 +855,155 @@ def test_incomplete_ip_terms_are_refused():
 )
 def test_an_incomplete_team_is_refused(changes, message):
     assert broken(facts(**changes)) == {"team": [message]}
+
+
+# -- the regime, by the day the procedure began ---------------------------------------------------
+
+
+PCR_NO_DATE = (
+    "There is no date the procedure began. Under the Public Contracts Regulations 2015 the "
+    "procedure must have begun before 24 February 2025: enter the date it began, or choose "
+    "the Procurement Act 2023."
+)
+
+
+def test_pcr_2015_accepts_a_procedure_begun_the_day_before_the_act_came_into_force():
+    assert broken(facts(regime=PCR, procedure_began_on=date(2025, 2, 23))) == {}
+
+
+def test_pcr_2015_refuses_a_procedure_begun_the_day_the_act_came_into_force():
+    assert broken(facts(regime=PCR, procedure_began_on=date(2025, 2, 24))) == {
+        "regime_applies": [
+            "The procedure began on 24 February 2025. Under the Public Contracts Regulations "
+            "2015 it must have begun before 24 February 2025: choose the Procurement Act 2023, "
+            "the law for a procedure begun on that day, or correct the date it began."
+        ]
+    }
+
+
+def test_pcr_2015_without_the_day_the_procedure_began_is_refused():
+    assert broken(facts(regime=PCR, procedure_began_on=None)) == {"regime_applies": [PCR_NO_DATE]}
+
+
+def test_the_act_accepts_a_procedure_begun_the_day_it_came_into_force():
+    assert broken(facts(regime=PA, procedure_began_on=date(2025, 2, 24))) == {}
+
+
+def test_the_act_refuses_a_procedure_begun_before_it_came_into_force():
+    assert broken(facts(regime=PA, procedure_began_on=date(2025, 2, 23))) == {
+        "regime_applies": [
+            "The procedure began on 23 February 2025. Under the Procurement Act 2023 it must "
+            "have begun on or after 24 February 2025: choose the Public Contracts Regulations "
+            "2015, the law for a procedure begun on that day, or correct the date it began."
+        ]
+    }
+
+
+def test_the_act_needs_no_day_for_a_procedure_that_begins_when_it_is_published():
+    assert broken(facts(regime=PA, procedure_began_on=None)) == {}
+
+
+def test_the_days_each_regime_governs_are_data_with_their_source():
+    assert (PCR2015_RULES.began_before, PCR2015_RULES.began_on_or_after) == (
+        date(2025, 2, 24),
+        None,
+    )
+    assert (PA2023_RULES.began_before, PA2023_RULES.began_on_or_after) == (
+        None,
+        date(2025, 2, 24),
+    )
+    for regime in (PCR2015_RULES, PA2023_RULES):
+        assert "(Commencement No. 3 and Transitional and Saving Provisions)" in (
+            regime.began_source
+        )
+        assert "SI 2024/716" in regime.began_source
+    assert PCR2015_RULES.governs_procedure_begun_on(date(2025, 2, 23))
+    assert not PCR2015_RULES.governs_procedure_begun_on(date(2025, 2, 24))
+    assert PA2023_RULES.governs_procedure_begun_on(date(2025, 2, 24))
+    assert not PA2023_RULES.governs_procedure_begun_on(date(2025, 2, 23))
+
+
+def test_a_regime_breach_links_to_the_timetable_page(personas):
+    procurement = announced_procurement(
+        personas, status=ProcurementStatus.DRAFT, regime=PCR, procedure_began_on=None
+    )
+    assert [
+        (row["message"], row["url"])
+        for row in _rows_by_rule(procurement, personas.officer_a)["regime_applies"]
+    ] == [(PCR_NO_DATE, reverse("procurements:timetable", kwargs={"pk": procurement.pk}))]
+
+
+def test_a_pcr_2015_procurement_begun_in_time_breaks_no_rule(personas):
+    procurement = announced_procurement(personas, status=ProcurementStatus.DRAFT, regime=PCR)
+    assert procurement.procedure_began_on < date(2025, 2, 24)
+    assert publication_breaches(procurement) == []
+
+
+# -- the timetable runs in order -------------------------------------------------------------------
+
+
+def test_an_invitation_to_tender_the_day_after_requests_close_is_accepted():
+    # Requests to participate close on 15 June 2027 (``facts``).
+    assert broken(facts(indicative_tender_date=date(2027, 6, 16))) == {}
+
+
+def test_an_invitation_to_tender_the_day_requests_close_is_refused():
+    assert broken(facts(indicative_tender_date=date(2027, 6, 15))) == {
+        "timetable_order": [
+            "The indicative date of the invitation to tender, 15 June 2027, is not after the "
+            "participation deadline, 15 June 2027: only the suppliers selected from the "
+            "requests to participate are invited to tender. Move it to 16 June 2027 or later."
+        ]
+    }
+
+
+def test_the_participation_deadline_is_compared_by_its_day_in_london():
+    # 11:30pm on 15 June 2027 in London is 22:30 UTC, still the 15th.
+    late = datetime(2027, 6, 15, 22, 30, tzinfo=UTC)
+    assert "timetable_order" in broken(
+        facts(participation_deadline=late, indicative_tender_date=date(2027, 6, 15))
+    )
+    assert (
+        broken(facts(participation_deadline=late, indicative_tender_date=date(2027, 6, 16))) == {}
+    )
+
+
+def test_a_partnership_starting_the_day_after_the_invitation_to_tender_is_accepted():
+    assert (
+        broken(
+            facts(indicative_tender_date=date(2027, 7, 1), indicative_start_date=date(2027, 7, 2))
+        )
+        == {}
+    )
+
+
+def test_a_partnership_starting_on_the_day_of_the_invitation_to_tender_is_refused():
+    found = broken(
+        facts(indicative_tender_date=date(2027, 7, 1), indicative_start_date=date(2027, 7, 1))
+    )
+    assert found == {
+        "timetable_order": [
+            "The indicative start of the partnership, 1 July 2027, is not after the indicative "
+            "date of the invitation to tender, 1 July 2027: the partnership starts once tenders "
+            "have been negotiated and the contracts awarded. Move it to 2 July 2027 or later."
+        ]
+    }
+
+
+def test_the_order_is_checked_only_where_both_dates_are_given():
+    assert broken(facts(indicative_tender_date=None, indicative_start_date=date(2027, 1, 1))) == {}
+    assert broken(facts(indicative_tender_date=date(2027, 7, 1), indicative_start_date=None)) == {}
+
+
+def test_an_order_breach_links_to_the_timetable_page(personas):
+    procurement = announced_procurement(personas, status=ProcurementStatus.DRAFT)
+    Procurement.objects.filter(pk=procurement.pk).update(
+        indicative_start_date=procurement.indicative_tender_date
+    )
+    procurement = Procurement.objects.get(pk=procurement.pk)
+    [row] = _rows_by_rule(procurement, personas.officer_a)["timetable_order"]
+    assert row["message"].startswith("The indicative start of the partnership")
+    assert row["url"] == reverse("procurements:timetable", kwargs={"pk": procurement.pk})
 
 
 # -- the regimes table ------------------------------------------------------------------------

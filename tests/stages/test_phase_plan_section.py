@@ -1,5 +1,6 @@
 """The phase plan's row in the task list: status, check-your-answers rows and rule facts."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ from procurements.models import SectionStatus
 from procurements.registry import builder_section_get, builder_sections
 from procurements.services.sections import section_status
 from stages import services
+from stages.models import Phase
+from stages.sections import phase_dates
 from tests.stages.test_phase_plan_services import add_complete_phase, complete_plan
 
 
@@ -151,3 +154,69 @@ def test_without_purchase_terms_the_prefetched_section_still_answers_without_a_q
         facts = section.facts(procurement)
 
     assert facts["purchase_max_cost"] is None
+
+
+# --- each phase's indicative dates, for the regime and timetable section ---------------------
+
+
+def test_phases_follow_one_another_from_the_indicative_start():
+    # 13 weeks from Tuesday 1 June 2027 end on Monday 30 August; the next phase starts the day
+    # after.
+    assert phase_dates(date(2027, 6, 1), [13, 4, 1]) == [
+        (date(2027, 6, 1), date(2027, 8, 30)),
+        (date(2027, 8, 31), date(2027, 9, 27)),
+        (date(2027, 9, 28), date(2027, 10, 4)),
+    ]
+
+
+def test_a_phase_without_a_duration_and_every_phase_after_it_have_no_dates():
+    assert phase_dates(date(2027, 6, 1), [13, None, 6]) == [
+        (date(2027, 6, 1), date(2027, 8, 30)),
+        None,
+        None,
+    ]
+
+
+def test_without_a_start_no_phase_has_dates():
+    assert phase_dates(None, [13, 4]) == [None, None]
+
+
+def _phase(procurement, order, name, weeks):
+    return Phase.objects.create(
+        procurement=procurement, order=order, kind="research", name=name, duration_weeks=weeks
+    )
+
+
+def test_the_section_gives_the_timetable_each_phase_in_order_with_its_dates(procurement, section):
+    _phase(procurement, 2, "Pilot", 8)
+    _phase(procurement, 0, "Research", 13)
+    _phase(procurement, 1, "Prototype", None)
+    procurement.indicative_start_date = date(2027, 6, 1)
+
+    assert section.timetable_rows(procurement) == [
+        ("Phase 1: Research", "1 June 2027 to 30 August 2027"),
+        ("Phase 2: Prototype", "Dates to be set"),
+        ("Phase 3: Pilot", "Dates to be set"),
+    ]
+
+
+def test_without_an_indicative_start_the_section_gives_the_timetable_no_rows(procurement, section):
+    _phase(procurement, 0, "Research", 13)
+
+    assert procurement.indicative_start_date is None
+    assert section.timetable_rows(procurement) == []
+
+
+@pytest.mark.parametrize("phases", [1, 6])
+def test_once_prefetched_the_timetable_rows_need_no_query(
+    procurement, section, phases, django_assert_num_queries
+):
+    for order in range(phases):
+        _phase(procurement, order, f"Phase {order}", 4)
+    procurement.indicative_start_date = date(2027, 6, 1)
+    prefetch_related_objects([procurement], *section.prefetch)
+
+    with django_assert_num_queries(0):
+        rows = section.timetable_rows(procurement)
+
+    assert len(rows) == phases

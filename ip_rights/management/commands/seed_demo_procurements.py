@@ -891,17 +891,21 @@ def _timetable(today: date) -> dict:
     The notice goes out on the first working day at least 5 days from today; requests to
     participate close at midday on the first working day at least 35 days after it (the
     minimum is 25, PA 2023 s.54(3)), and questions at midday on the first working day at
-    least 10 days before that.
+    least 10 days before that. Tenders are invited about six weeks after requests close, and
+    the partnership is expected to start on the first working day at least 16 weeks after
+    that, leaving time to negotiate, evaluate, award and stand still.
     """
     notice = working_day_on_or_after(today + timedelta(days=5))
     participation = working_day_on_or_after(notice + timedelta(days=35))
     questions = working_day_on_or_after(participation - timedelta(days=10))
+    tender = working_day_on_or_after(participation + timedelta(days=42))
     return {
         "regime": Regime.PA2023,
         "notice_date": notice,
         "question_deadline": datetime.combine(questions, NOON, tzinfo=LONDON),
         "participation_deadline": datetime.combine(participation, NOON, tzinfo=LONDON),
-        "indicative_tender_date": working_day_on_or_after(participation + timedelta(days=42)),
+        "indicative_tender_date": tender,
+        "indicative_start_date": working_day_on_or_after(tender + timedelta(weeks=16)),
         "max_partners": 3,
         "number_to_invite": 5,
     }
