@@ -23,5 +23,6 @@ urlpatterns = [
     path("procurements/", include("stages.urls")),
     path("procurements/", include("ip_rights.urls")),
     path("procurements/", include("partners.urls")),
+    path("requests/", include("partners.urls_supplier")),
     path("", include("core.urls")),
 ]

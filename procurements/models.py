@@ -245,6 +245,10 @@ class Procurement(FSMModelMixin, models.Model):
     def publish(self) -> None:
         self.published_at = timezone.now()
 
+    @transition(status, source=ProcurementStatus.PUBLISHED, target=ProcurementStatus.SELECTION)
+    def close_participation(self) -> None:
+        """The participation deadline has passed: requests to participate are assessed."""
+
     @transition(status, source=list(CANCELLABLE), target=ProcurementStatus.CANCELLED)
     def cancel(self, *, reason: str) -> None:
         self.cancelled_at = timezone.now()

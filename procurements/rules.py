@@ -36,6 +36,7 @@ from core.calendar import (
     working_day_period_end,
 )
 from core.models import BankHoliday, OfficerMembership, OfficerRole
+from procurements.exclusion_grounds import PA2023_GROUNDS, PCR2015_GROUNDS, ExclusionGround
 
 from .models import AwardBasis, CriterionKind, Regime
 from .permissions import procurement_author_ids
@@ -117,6 +118,8 @@ class RegimeRules:
     began_before: date | None = None
     began_on_or_after: date | None = None
     began_source: str = ""
+    # The exclusion grounds every supplier of a request declares (procurements.exclusion_grounds).
+    exclusion_grounds: tuple[ExclusionGround, ...] = ()
 
     def governs_procedure_begun_on(self, day: date) -> bool:
         """Whether a procedure that began on ``day`` follows this regime."""
@@ -208,6 +211,7 @@ PA2023_RULES = RegimeRules(
     ),
     began_on_or_after=PA2023_COMMENCEMENT,
     began_source=COMMENCEMENT_SOURCE,
+    exclusion_grounds=PA2023_GROUNDS,
 )
 
 PCR2015_RULES = RegimeRules(
@@ -244,6 +248,7 @@ PCR2015_RULES = RegimeRules(
     ),
     began_before=PA2023_COMMENCEMENT,
     began_source=COMMENCEMENT_SOURCE,
+    exclusion_grounds=PCR2015_GROUNDS,
 )
 
 REGIMES: dict[str, RegimeRules] = {rules.key: rules for rules in (PA2023_RULES, PCR2015_RULES)}

@@ -899,5 +899,8 @@ for _module in (
     "tests.matrix.public",
     "tests.matrix.questions_engagement",
     "tests.matrix.amendments",
+    "tests.matrix.requests",
+    "tests.matrix.consortia",
+    "tests.matrix.evidence",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES

@@ -1,4 +1,4 @@
-"""Supplier side: the selection questionnaire; later requests to participate, proposals, award.
+"""The selection questionnaire: pass/fail and scored questions on R&D capability.
 
 Selection is on capacity in research and development and in developing and
 implementing innovative solutions (RULES.md point 3; PCR 2015 reg. 31(6)).

@@ -1,0 +1,5 @@
+"""Permission-matrix entries: evidence."""
+
+from __future__ import annotations
+
+ENTRIES: list = []
