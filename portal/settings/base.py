@@ -226,6 +226,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.document_requeue_pending_task",
         "schedule": 60.0 * DOCUMENT_REQUEUE_AFTER_MINUTES,
     },
+    # Every minute: a call closes within a minute of its deadline even with nobody visiting
+    # (the server refuses late submissions at the deadline itself, whatever this does).
+    "participation-close-due": {
+        "task": "procurements.tasks.participation_close_due_task",
+        "schedule": 60.0,
+    },
 }
 # /health/ pings the broker unless tasks run in the web process (dev).
 HEALTH_CHECK_BROKER = env_bool("HEALTH_CHECK_BROKER", True)

@@ -9,6 +9,7 @@ from procurements.permissions import can_edit_procurement, can_view_procurement
 from procurements.permissions_amendments import can_edit_section
 from procurements.permissions_market import engagement_of
 from procurements.selectors_public import opportunity_get
+from procurements.services.closing import procurement_close_if_due
 from procurements.services.publication import event_when_text
 
 
@@ -17,7 +18,8 @@ def procurement_for_view(request, pk: int) -> Procurement:
     procurement = Procurement.objects.select_related("borough").filter(pk=pk).first()
     if procurement is None or not can_view_procurement(request.user, procurement):
         raise Http404("No such procurement")
-    return procurement
+    # If the scheduled task is late, the first officer visit after the deadline closes the call.
+    return procurement_close_if_due(procurement)
 
 
 def procurement_for_edit(request, pk: int, *, section: str = "") -> Procurement:
