@@ -7,4 +7,30 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # The selection questionnaire section of the procurement builder.
+        from core.home_links import HomeLink, register_supplier_home_link
+
         from . import sections  # noqa: F401
+
+        for link in (
+            HomeLink(
+                "Your requests to participate",
+                "requests:list",
+                "Answer a call's selection questionnaire, submit it before the deadline and "
+                "keep your receipts.",
+                order=10,
+            ),
+            HomeLink(
+                "Consortium invitations",
+                "requests:consortium-invitations",
+                "Requests other organisations have named you in: confirm or decline, and make "
+                "your exclusion declarations.",
+                order=20,
+            ),
+            HomeLink(
+                "Evidence library",
+                "requests:library",
+                "Company facts, case studies and accreditations to reuse in any request.",
+                order=30,
+            ),
+        ):
+            register_supplier_home_link(link)

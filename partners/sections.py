@@ -51,6 +51,7 @@ def selection_questionnaire_announce(procurement: Procurement) -> dict[str, Any]
     return {
         "questions": [
             {
+                "id": question.pk,
                 "number": number,
                 "kind": question.get_kind_display(),
                 "scored": question.is_scored,

@@ -25,6 +25,7 @@ from procurements.services.sections import (
 from .models import (
     QUESTION_FIELDS,
     QuestionKind,
+    RequestAnswer,
     SelectionQuestion,
     selection_questionnaire_problems,
 )
@@ -112,6 +113,11 @@ def selection_question_change(
 def selection_question_remove(*, actor: User, question: SelectionQuestion) -> None:
     procurement = procurement_for_update(actor=actor, pk=question.procurement_id, section=KEY)
     question = procurement.selection_questions.get(pk=question.pk)
+    if RequestAnswer.objects.filter(question=question).exists():
+        raise ApplicationError(
+            "Suppliers have already answered this question, so it cannot be removed. Change "
+            "its wording in this amendment instead, and say why in the amendment's reason."
+        )
     _audit(
         actor=actor,
         action="partners.selection_question_removed",

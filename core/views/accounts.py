@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import ApplicationError
 from core.forms import InvitationSignupForm, OrganisationProfileForm, SupplierInviteForm
+from core.home_links import supplier_home_links
 from core.models import OfficerRole, SupplierRole, User
 from core.permissions import is_officer, is_organisation_admin, is_supplier
 from core.selectors.accounts import (
@@ -109,6 +110,7 @@ def supplier_home(request):
             "membership": membership,
             "organisation": membership.organisation,
             "is_admin": membership.role == SupplierRole.ADMIN,
+            "work_links": supplier_home_links(),
         },
     )
 
