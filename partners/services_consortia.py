@@ -26,23 +26,24 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
 from core.mail import absolute_url, send_after_commit
-from core.models import SupplierOrganisation, SupplierRole, User
+from core.models import SupplierOrganisation, User
 from core.permissions import is_organisation_admin, is_organisation_member
 from core.validators import COMPANIES_HOUSE_RE, normalise_companies_house_number
 from procurements.services.sections import full_clean_or_refuse
 
 from .models import (
-    CHANGEABLE,
     ConsortiumMember,
     ExclusionDeclaration,
     ParticipationRequest,
-    RequestStatus,
     Subcontractor,
+)
+from .services_common import (
+    organisation_admin_emails,
+    refuse_unless_changeable,
+    request_lock,
 )
 from .submission import (
     exclusion_grounds,
-    participation_closed_message,
-    participation_open,
     request_organisations,
 )
 
@@ -72,14 +73,6 @@ def not_registered_message(text: str) -> str:
 # --- shared steps ----------------------------------------------------------------------------
 
 
-def _request_lock(pk: int) -> ParticipationRequest:
-    return (
-        ParticipationRequest.objects.select_for_update(of=("self",))
-        .select_related("procurement", "organisation")
-        .get(pk=pk)
-    )
-
-
 def _refuse_unless_lead(actor: User, request: ParticipationRequest) -> None:
     if not is_organisation_member(actor, request.organisation):
         raise PermissionRefused(
@@ -88,34 +81,12 @@ def _refuse_unless_lead(actor: User, request: ParticipationRequest) -> None:
         )
 
 
-def _refuse_unless_changeable(request: ParticipationRequest) -> None:
-    """A draft or submitted request, while participation is open (server clock)."""
-    if request.status not in CHANGEABLE:
-        if request.status == RequestStatus.WITHDRAWN:
-            raise ApplicationError(
-                "This request has been withdrawn. Start it again before changing it."
-            )
-        raise ApplicationError(
-            f"This request is {request.get_status_display().lower()}: it can no longer change."
-        )
-    if not participation_open(request.procurement, now=timezone.now()):
-        raise ApplicationError(participation_closed_message(request.procurement))
-
-
 def _audit(*, actor: User, action: str, request: ParticipationRequest, **data: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
         target=request,
         data={"request_id": request.pk, "status": request.status, **data},
-    )
-
-
-def _admin_emails(organisation: SupplierOrganisation) -> list[str]:
-    return list(
-        organisation.memberships.filter(role=SupplierRole.ADMIN, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
     )
 
 
@@ -131,7 +102,7 @@ def _tell(
             "organisation": to,
             **context,
         },
-        recipients=_admin_emails(to),
+        recipients=organisation_admin_emails(to),
     )
 
 
@@ -204,9 +175,9 @@ def consortium_member_add(
 ) -> ConsortiumMember:
     """Name an organisation registered on the portal (by Companies House number or name) as
     a member, with its role and share of the work; its admins are asked to confirm."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_lead(actor, request)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     if not request.is_consortium:
         raise ApplicationError(NOT_A_CONSORTIUM)
     errors = _terms_errors(role, share_of_work)
@@ -245,9 +216,9 @@ def consortium_member_change(
 ) -> ConsortiumMember:
     """Change a member's role or share. The member confirmed other terms, so a change clears
     its confirmation and its admins are asked to confirm again."""
-    request = _request_lock(member.request_id)
+    request = request_lock(member.request_id)
     _refuse_unless_lead(actor, request)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     member = _member_of(request, member)
     errors = _terms_errors(role, share_of_work)
     if errors:
@@ -285,9 +256,9 @@ def consortium_member_change(
 @transaction.atomic
 def consortium_member_remove(*, actor: User, member: ConsortiumMember) -> None:
     """Take a member out of the consortium, with the declarations it made in this request."""
-    request = _request_lock(member.request_id)
+    request = request_lock(member.request_id)
     _refuse_unless_lead(actor, request)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     member = _member_of(request, member)
     organisation = member.organisation
     member_id = member.pk
@@ -326,10 +297,10 @@ def _refuse_unless_still_a_consortium(request: ParticipationRequest) -> None:
 def consortium_member_confirm(*, actor: User, member: ConsortiumMember) -> ConsortiumMember:
     """The member organisation confirms, from its own account, that it takes part on the
     role and share the lead named. Confirming again changes nothing."""
-    request = _request_lock(member.request_id)
+    request = request_lock(member.request_id)
     member = _member_of(request, member)
     _refuse_unless_member_admin(actor, member)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     _refuse_unless_still_a_consortium(request)
     if member.confirmed_at is not None:
         return member
@@ -350,10 +321,10 @@ def consortium_member_confirm(*, actor: User, member: ConsortiumMember) -> Conso
 def consortium_member_decline(*, actor: User, member: ConsortiumMember, reason: str = "") -> None:
     """The member organisation declines: it leaves the consortium, with the declarations it
     made in this request, and the lead's admins are told (with the reason, if given)."""
-    request = _request_lock(member.request_id)
+    request = request_lock(member.request_id)
     member = _member_of(request, member)
     _refuse_unless_member_admin(actor, member)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     organisation = member.organisation
     member_id = member.pk
     reason = reason.strip()
@@ -394,9 +365,9 @@ def subcontractor_add(
     work: str,
 ) -> Subcontractor:
     """Declare a subcontractor: its name, Companies House number if it has one, its work."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_lead(actor, request)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     errors = {}
     if not name.strip():
         errors["name"] = SUBCONTRACTOR_NAME_REQUIRED
@@ -426,9 +397,9 @@ def subcontractor_add(
 
 @transaction.atomic
 def subcontractor_remove(*, actor: User, subcontractor: Subcontractor) -> None:
-    request = _request_lock(subcontractor.request_id)
+    request = request_lock(subcontractor.request_id)
     _refuse_unless_lead(actor, request)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     found = request.subcontractors.filter(pk=subcontractor.pk).first()
     if found is None:
         return
@@ -537,9 +508,9 @@ def declarations_save(
     does) and any self-cleaning evidence (PA 2023 s.58; PCR 2015 reg. 57(13)-(17)).
     Unanswered grounds may wait (the submit page lists them). Nothing is saved if any
     answer is refused. Returns the keys of the grounds whose declaration changed."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_declares_for(actor, request, organisation)
-    _refuse_unless_changeable(request)
+    refuse_unless_changeable(request)
     grounds = exclusion_grounds(request.procurement)
     errors = declaration_errors(grounds, answers)
     if errors:

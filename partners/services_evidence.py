@@ -27,25 +27,20 @@ from core.models import SupplierOrganisation, User
 
 from .evidence import CheckedEvidence, evidence_check
 from .models import (
-    CHANGEABLE,
     EvidenceFile,
     EvidenceLibraryItem,
     ParticipationRequest,
     RequestAnswer,
-    RequestStatus,
     RequestSubmission,
     SelectionQuestion,
 )
 from .models.requests import evidence_upload_to
 from .permissions_evidence import can_keep_evidence
-from .submission import participation_closed_message, participation_open, published_questions
+from .services_common import refuse_unless_changeable, request_lock
+from .submission import published_questions
 
 LIBRARY_FIELDS = ("kind", "title", "text")
 NOT_YOURS = "Only people in the organisation that owns this evidence can change it."
-WITHDRAWN = (
-    "This request has been withdrawn. Start it again from the request's page before you "
-    "change its answers."
-)
 NOT_A_QUESTION = "This question is not in the procurement's selection questionnaire."
 
 
@@ -55,21 +50,12 @@ NOT_A_QUESTION = "This question is not in the procurement's selection questionna
 def _request_for_update(*, actor: User, request: ParticipationRequest) -> ParticipationRequest:
     """Lock the request and check that the actor may change its answers now: a member of
     its organisation, a draft or submitted request, before the deadline (server clock)."""
-    request = (
-        ParticipationRequest.objects.select_for_update(of=("self",))
-        .select_related("procurement", "organisation")
-        .get(pk=request.pk)
-    )
+    request = request_lock(request.pk)
     if not can_keep_evidence(actor, request.organisation):
         raise PermissionRefused(
             f"Only people in {request.organisation.name} can change its request to participate."
         )
-    if not participation_open(request.procurement, now=timezone.now()):
-        raise ApplicationError(participation_closed_message(request.procurement))
-    if request.status == RequestStatus.WITHDRAWN:
-        raise ApplicationError(WITHDRAWN)
-    if request.status not in CHANGEABLE:
-        raise ApplicationError("This request can no longer be changed.")
+    refuse_unless_changeable(request)
     return request
 
 

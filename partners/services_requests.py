@@ -25,7 +25,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
 from core.mail import absolute_url, send_after_commit
-from core.models import SupplierRole, User
+from core.models import User
 from procurements.models import Procurement
 from procurements.sections import UK_TIME, uk_date_text, uk_datetime_text
 from procurements.services.engagement import (
@@ -35,7 +35,6 @@ from procurements.services.engagement import (
 from procurements.services.sections import procurement_lock
 
 from .models import (
-    CHANGEABLE,
     ParticipationRequest,
     QuestionKind,
     RequestAnswer,
@@ -44,6 +43,13 @@ from .models import (
     SelectionQuestion,
 )
 from .permissions import request_organisation_admin, request_organisation_member
+from .services_common import (
+    ParticipationClosed,
+    organisation_admin_emails,
+    refuse_unless_changeable,
+    refuse_unless_open,
+    request_lock,
+)
 from .submission import (
     content_sha256,
     participation_closed_message,
@@ -76,11 +82,6 @@ class RequestExists(ApplicationError):
     names it, and the page sends the supplier there."""
 
 
-class ParticipationClosed(ApplicationError):
-    """The procurement takes no requests now (the deadline has passed or the call is not
-    published); the message says since when."""
-
-
 class SubmissionIncomplete(ApplicationError):
     """Something is missing: ``extra["problems"]`` lists each ``Problem`` (a message and
     the page that fixes it)."""
@@ -99,14 +100,6 @@ def receipt_time_text(value: datetime) -> str:
 # --- shared steps ----------------------------------------------------------------------------
 
 
-def _request_lock(pk: int) -> ParticipationRequest:
-    return (
-        ParticipationRequest.objects.select_for_update(of=("self",))
-        .select_related("procurement__borough", "organisation")
-        .get(pk=pk)
-    )
-
-
 def _refuse_unless_member(actor: User, request: ParticipationRequest, doing: str) -> None:
     if not request_organisation_member(actor, request):
         raise PermissionRefused(f"Only people in {request.organisation.name} can {doing}.")
@@ -116,24 +109,6 @@ def _refuse_unless_admin(actor: User, request: ParticipationRequest, doing: str)
     if not request_organisation_admin(actor, request):
         raise PermissionRefused(
             f"Only an organisation admin of {request.organisation.name} can {doing}."
-        )
-
-
-def _refuse_unless_open(request: ParticipationRequest, now: datetime) -> None:
-    if not participation_open(request.procurement, now=now):
-        raise ParticipationClosed(participation_closed_message(request.procurement))
-
-
-def _refuse_unless_changeable(request: ParticipationRequest, now: datetime) -> None:
-    """A draft or submitted request, while participation is open (server clock)."""
-    _refuse_unless_open(request, now)
-    if request.status == RequestStatus.WITHDRAWN:
-        raise ApplicationError(
-            "This request has been withdrawn. Start it again before changing or submitting it."
-        )
-    if request.status not in CHANGEABLE:
-        raise ApplicationError(
-            f"This request is {request.get_status_display().lower()}: it can no longer change."
         )
 
 
@@ -217,9 +192,9 @@ def request_answer_save(
 ) -> RequestAnswer:
     """Save the answer to one question, finished or not: a draft may be half done, the
     submit check lists what is missing. ``meets`` counts for pass/fail questions only."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_member(actor, request, "answer the questions of its request")
-    _refuse_unless_changeable(request, timezone.now())
+    refuse_unless_changeable(request, timezone.now())
     published = {item.pk: item for item in published_questions(request.procurement)}
     question = published.get(question.pk)
     if question is None:
@@ -258,9 +233,9 @@ def request_conflicts_save(
 ) -> ParticipationRequest:
     """Declare whether the organisation (or anyone in it) has a conflict of interest in this
     procurement, and describe it if so (PA 2023 ss.81-83)."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_member(actor, request, "declare its conflicts of interest")
-    _refuse_unless_changeable(request, timezone.now())
+    refuse_unless_changeable(request, timezone.now())
     details = (details or "").strip()
     if has_conflict is None:
         raise ApplicationError(CONFLICT_CHOICE_REQUIRED, extra={"field": "has_conflict"})
@@ -285,9 +260,9 @@ def request_consortium_choice(
 ) -> ParticipationRequest:
     """Apply alone, or lead a consortium (PCR 2015 reg. 19(2); PA 2023 s.20). A consortium
     with members must remove them before it applies alone: nobody is dropped by surprise."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_member(actor, request, "choose how it applies")
-    _refuse_unless_changeable(request, timezone.now())
+    refuse_unless_changeable(request, timezone.now())
     if request.is_consortium == is_consortium:
         return request
     members = request.members.count() if not is_consortium else 0
@@ -312,14 +287,6 @@ def request_consortium_choice(
 # --- submitting ------------------------------------------------------------------------------
 
 
-def _admin_emails(request: ParticipationRequest) -> list[str]:
-    return list(
-        request.organisation.memberships.filter(role=SupplierRole.ADMIN, user__is_active=True)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
-
-
 def _send_receipt(request: ParticipationRequest, submission: RequestSubmission) -> None:
     path = reverse("requests:receipt", kwargs={"pk": request.pk, "number": submission.number})
     send_after_commit(
@@ -333,7 +300,10 @@ def _send_receipt(request: ParticipationRequest, submission: RequestSubmission) 
             "deadline": uk_datetime_text(request.procurement.participation_deadline),
             "url": absolute_url(path),
         },
-        recipients=[submission.submitted_by.email, *_admin_emails(request)],
+        recipients=[
+            submission.submitted_by.email,
+            *organisation_admin_emails(request.organisation),
+        ],
     )
 
 
@@ -347,10 +317,10 @@ def request_submit(*, actor: User, request: ParticipationRequest) -> RequestSubm
     deadline. Submitting a submitted request whose content has not changed since (two admins
     pressing the button at once) creates nothing and returns the submission that stands.
     """
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_admin(actor, request, "submit its request")
     now = timezone.now()
-    _refuse_unless_changeable(request, now)
+    refuse_unless_changeable(request, now)
     problems = submission_problems(request)
     if problems:
         raise SubmissionIncomplete(
@@ -398,9 +368,9 @@ def request_submit(*, actor: User, request: ParticipationRequest) -> RequestSubm
 def request_withdraw(*, actor: User, request: ParticipationRequest) -> ParticipationRequest:
     """Withdraw the request before the deadline: its last submission is no longer assessed.
     It can be started again, and submitted again, until the deadline."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_admin(actor, request, "withdraw its request")
-    _refuse_unless_changeable(request, timezone.now())
+    refuse_unless_changeable(request, timezone.now())
     was = request.status
     latest = request.submissions.order_by("-number").values_list("number", flat=True).first()
     request.withdraw()
@@ -419,9 +389,9 @@ def request_withdraw(*, actor: User, request: ParticipationRequest) -> Participa
 def request_restart(*, actor: User, request: ParticipationRequest) -> ParticipationRequest:
     """Make a withdrawn request a draft again, before the deadline, with everything it held;
     it must be submitted again to be assessed."""
-    request = _request_lock(request.pk)
+    request = request_lock(request.pk)
     _refuse_unless_member(actor, request, "start its request again")
-    _refuse_unless_open(request, timezone.now())
+    refuse_unless_open(request, timezone.now())
     if request.status != RequestStatus.WITHDRAWN:
         raise ApplicationError(
             f"This request is {request.get_status_display().lower()}, not withdrawn: there is "

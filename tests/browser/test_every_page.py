@@ -18,6 +18,7 @@ NOT_PAGES = (
     "core:document-download",
     "core:document-status",
     "opportunities:itt-download",
+    "requests:evidence-file",
 )
 
 

@@ -129,6 +129,19 @@ def _selection_questions(personas, n):
         )
 
 
+def _debarment_entries(personas, n):
+    from datetime import date
+
+    from partners.models import DebarmentEntry
+
+    for i in range(n):
+        DebarmentEntry.objects.create(
+            supplier_name=f"Debarred Supplier {i} Ltd",
+            grounds="Fraud",
+            debarred_on=date(2026, 1, 1),
+        )
+
+
 def _procurements(personas, n):
     for _ in range(n):
         factories.ProcurementFactory(borough=personas.borough_a, lead_officer=personas.officer_a)
@@ -151,6 +164,7 @@ ROW_MAKERS = {
     "core.GeneratedDocument": _documents,
     "ip_rights.IPTerms": _ip_terms,
     "partners.SelectionQuestion": _selection_questions,
+    "partners.DebarmentEntry": _debarment_entries,
     "stages.Phase": _phases,
     "stages.PurchaseTerms": _purchase_terms,
 }

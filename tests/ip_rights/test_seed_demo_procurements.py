@@ -149,6 +149,24 @@ def test_loneliness_is_published_with_a_real_itt_and_questions_in_every_state(de
     assert "Assistive Robotics" not in published.public_text
 
 
+def test_loneliness_has_a_submitted_consortium_request_with_its_receipt(demo):
+    from partners.models import ParticipationRequest, RequestStatus
+    from partners.submission import content_sha256, submission_problems
+
+    procurement = Procurement.objects.get(title=LONELINESS)
+    [request] = ParticipationRequest.objects.filter(procurement=procurement)
+
+    assert request.status == RequestStatus.SUBMITTED
+    assert request.is_consortium
+    [member] = request.members.all()
+    assert member.confirmed_at is not None
+    assert member.organisation != request.organisation
+    assert submission_problems(request) == []
+    [submission] = request.submissions.all()
+    assert submission.sha256 == content_sha256(submission.content)
+    assert submission.content["consortium"][0]["name"] == member.organisation.name
+
+
 def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
     procurement = Procurement.objects.get(title=SCHOOL_STREETS)
 

@@ -35,6 +35,20 @@ from ip_rights.models import BenefitShare, ForegroundOwner
 from ip_rights.services import ip_terms_save
 from partners.models import QuestionKind, QuestionTopic
 from partners.services import selection_question_add, selection_questionnaire_mark
+from partners.services_consortia import (
+    DeclarationAnswer,
+    consortium_member_add,
+    consortium_member_confirm,
+    declarations_save,
+)
+from partners.services_requests import (
+    request_answer_save,
+    request_conflicts_save,
+    request_consortium_choice,
+    request_start,
+    request_submit,
+)
+from partners.submission import exclusion_grounds, published_questions
 from procurements.models import (
     CriterionKind,
     PriceFormula,
@@ -636,6 +650,22 @@ HEATING_EVENTS = [
 ]
 
 
+DEMO_MEMBER_ROLE = "Co-design with residents and volunteer outreach"
+DEMO_ANSWERS = {
+    QuestionTopic.RD_CAPABILITY: (
+        "Our research team of six (two PhD engineers, a clinical lead and three designers) has "
+        "run three funded trials of assistive technology in people's homes since 2022, each "
+        "with ethics approval and a published evaluation."
+    ),
+    QuestionTopic.INNOVATIVE_SOLUTIONS: (
+        "We take prototypes from the bench to a pilot in under nine months: our last one, a "
+        "voice companion for people living alone, went from three homes to 200 with a housing "
+        "association, and is now bought by two councils."
+    ),
+    QuestionTopic.OTHER: "Our audited accounts for the last three years are attached.",
+}
+
+
 class Command(BaseCommand):
     help = "Load the demo borough's procurements (idempotent; development only; run by seed_demo)."
 
@@ -753,6 +783,43 @@ class Command(BaseCommand):
             reason="The question is about this supplier's own registration, not the documents.",
         )
         question_ask(actor=first, procurement=procurement, text=LONELINESS_Q_OPEN)
+        self._consortium_request(procurement, lead=first, member=second)
+
+    def _consortium_request(self, procurement: Procurement, *, lead: User, member: User) -> None:
+        """The lead's organisation requests to participate as the lead of a consortium: the
+        member's organisation confirms and declares, the lead answers, declares and submits."""
+        request = request_start(actor=lead, procurement=procurement)
+        request_consortium_choice(actor=lead, request=request, is_consortium=True)
+        member_organisation = member.supplier_membership.organisation
+        place = consortium_member_add(
+            actor=lead,
+            request=request,
+            organisation=member_organisation.name,
+            role=DEMO_MEMBER_ROLE,
+            share_of_work=30,
+        )
+        consortium_member_confirm(actor=member, member=place)
+        for organisation, person in ((member_organisation, member), (request.organisation, lead)):
+            declarations_save(
+                actor=person,
+                request=request,
+                organisation=organisation,
+                answers={
+                    ground.key: DeclarationAnswer(applies=False)
+                    for ground in exclusion_grounds(procurement)
+                },
+            )
+        for question in published_questions(procurement):
+            scored = question.kind == QuestionKind.SCORED
+            request_answer_save(
+                actor=lead,
+                request=request,
+                question=question,
+                meets=None if scored else True,
+                text=DEMO_ANSWERS.get(question.topic, "") if scored else "",
+            )
+        request_conflicts_save(actor=lead, request=request, has_conflict=False, details="")
+        request_submit(actor=lead, request=request)
 
     def _school_streets(self, borough, officer, approver, evaluator, today, suppliers) -> None:
         """Published, then amended: the outcome measures are clearer and the deadline later."""
@@ -877,7 +944,12 @@ class Command(BaseCommand):
                 HEATING,
                 f"sign in as {OFFICER} to carry on building it; its market engagement is public",
             ),
-            (LONELINESS, "open on /opportunities/, with questions answered and one waiting"),
+            (
+                LONELINESS,
+                "open on /opportunities/, with questions answered and one waiting; "
+                f"{SUPPLIERS[0]} has submitted a request to participate as the lead of a "
+                f"consortium with {SUPPLIERS[1]}'s organisation",
+            ),
             (SCHOOL_STREETS, "open on /opportunities/, amended once"),
         ):
             procurement = procurements[title]

@@ -1,0 +1,58 @@
+"""What the services of requests to participate share: locking a request, the window and
+state a change needs, and an organisation's admins (who are told by e-mail)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from core.exceptions import ApplicationError
+from core.models import SupplierOrganisation, SupplierRole
+
+from .models import CHANGEABLE, ParticipationRequest, RequestStatus
+from .submission import participation_closed_message, participation_open
+
+WITHDRAWN = (
+    "This request has been withdrawn. Start it again from the request's page before you "
+    "change or submit it."
+)
+
+
+class ParticipationClosed(ApplicationError):
+    """The procurement takes no requests now (the deadline has passed or the call is not
+    published); the message says since when."""
+
+
+def request_lock(pk: int) -> ParticipationRequest:
+    """The request with its procurement and organisation, its row locked until the
+    transaction ends."""
+    return (
+        ParticipationRequest.objects.select_for_update(of=("self",))
+        .select_related("procurement__borough", "organisation")
+        .get(pk=pk)
+    )
+
+
+def refuse_unless_open(request: ParticipationRequest, now: datetime | None = None) -> None:
+    if not participation_open(request.procurement, now=now or timezone.now()):
+        raise ParticipationClosed(participation_closed_message(request.procurement))
+
+
+def refuse_unless_changeable(request: ParticipationRequest, now: datetime | None = None) -> None:
+    """A draft or submitted request, while participation is open (the server's clock)."""
+    refuse_unless_open(request, now)
+    if request.status == RequestStatus.WITHDRAWN:
+        raise ApplicationError(WITHDRAWN)
+    if request.status not in CHANGEABLE:
+        raise ApplicationError(
+            f"This request is {request.get_status_display().lower()}: it can no longer change."
+        )
+
+
+def organisation_admin_emails(organisation: SupplierOrganisation) -> list[str]:
+    return list(
+        organisation.memberships.filter(role=SupplierRole.ADMIN, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
