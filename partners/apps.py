@@ -8,6 +8,7 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         # The selection questionnaire section of the procurement builder.
         from core.home_links import HomeLink, register_supplier_home_link
+        from procurements.registry import ProcurementLink, register_procurement_link
 
         from . import sections  # noqa: F401
 
@@ -34,3 +35,12 @@ class PartnersConfig(AppConfig):
             ),
         ):
             register_supplier_home_link(link)
+        register_procurement_link(
+            ProcurementLink(
+                "Requests to participate",
+                "partners:selection",
+                "How many have been submitted; after the deadline, who applied and the flags "
+                "to check.",
+                order=10,
+            )
+        )

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_selection
 
 app_name = "partners"
 
 urlpatterns = [
+    path("<int:pk>/selection/", views_selection.selection, name="selection"),
     path(
         "<int:pk>/selection-questionnaire/",
         views.selection_questionnaire,

@@ -81,3 +81,27 @@ def builder_sections() -> list[BuilderSection]:
 
 def builder_section_get(key: str) -> BuilderSection:
     return _SECTIONS[key]
+
+
+@dataclass(frozen=True)
+class ProcurementLink:
+    """A page another app adds to a procurement's task list (``procurements`` does not
+    import it): its link text, URL name (taking the procurement's ``pk``) and a one-line
+    description. Whoever may see the task list sees the link; the page checks the rest."""
+
+    title: str
+    url_name: str
+    description: str
+    order: int = 0
+
+
+_LINKS: dict[str, ProcurementLink] = {}
+
+
+def register_procurement_link(link: ProcurementLink) -> ProcurementLink:
+    _LINKS[link.url_name] = link
+    return link
+
+
+def procurement_links() -> list[ProcurementLink]:
+    return sorted(_LINKS.values(), key=lambda link: (link.order, link.title))

@@ -902,5 +902,6 @@ for _module in (
     "tests.matrix.requests",
     "tests.matrix.consortia",
     "tests.matrix.evidence",
+    "tests.matrix.selection",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES
