@@ -7,36 +7,36 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # The selection questionnaire section of the procurement builder.
-        from core.home_links import HomeLink, register_supplier_home_link
-        from procurements.registry import ProcurementLink, register_procurement_link
+        from core.page_links import SUPPLIER_HOME, PageLink
+        from procurements.registry import PROCUREMENT_PAGES
 
         from . import sections  # noqa: F401
 
         for link in (
-            HomeLink(
+            PageLink(
                 "Your requests to participate",
                 "requests:list",
                 "Answer a call's selection questionnaire, submit it before the deadline and "
                 "keep your receipts.",
                 order=10,
             ),
-            HomeLink(
+            PageLink(
                 "Consortium invitations",
                 "requests:consortium-invitations",
                 "Requests other organisations have named you in: confirm or decline, and make "
                 "your exclusion declarations.",
                 order=20,
             ),
-            HomeLink(
+            PageLink(
                 "Evidence library",
                 "requests:library",
                 "Company facts, case studies and accreditations to reuse in any request.",
                 order=30,
             ),
         ):
-            register_supplier_home_link(link)
-        register_procurement_link(
-            ProcurementLink(
+            SUPPLIER_HOME.register(link)
+        PROCUREMENT_PAGES.register(
+            PageLink(
                 "Requests to participate",
                 "partners:selection",
                 "How many have been submitted; after the deadline, who applied and the flags "

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from core.page_links import LinkRegistry
+
 if TYPE_CHECKING:
     from procurements.models import Procurement
 
@@ -83,25 +85,6 @@ def builder_section_get(key: str) -> BuilderSection:
     return _SECTIONS[key]
 
 
-@dataclass(frozen=True)
-class ProcurementLink:
-    """A page another app adds to a procurement's task list (``procurements`` does not
-    import it): its link text, URL name (taking the procurement's ``pk``) and a one-line
-    description. Whoever may see the task list sees the link; the page checks the rest."""
-
-    title: str
-    url_name: str
-    description: str
-    order: int = 0
-
-
-_LINKS: dict[str, ProcurementLink] = {}
-
-
-def register_procurement_link(link: ProcurementLink) -> ProcurementLink:
-    _LINKS[link.url_name] = link
-    return link
-
-
-def procurement_links() -> list[ProcurementLink]:
-    return sorted(_LINKS.values(), key=lambda link: (link.order, link.title))
+# Pages other apps add to a procurement's task list once it is published (the page itself
+# checks who may see it). ``partners`` adds the requests to participate.
+PROCUREMENT_PAGES = LinkRegistry()

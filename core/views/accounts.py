@@ -17,8 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exceptions import ApplicationError
 from core.forms import InvitationSignupForm, OrganisationProfileForm, SupplierInviteForm
-from core.home_links import supplier_home_links
 from core.models import OfficerRole, SupplierRole, User
+from core.page_links import SUPPLIER_HOME
 from core.permissions import is_officer, is_organisation_admin, is_supplier
 from core.selectors.accounts import (
     officer_membership_list,
@@ -110,7 +110,7 @@ def supplier_home(request):
             "membership": membership,
             "organisation": membership.organisation,
             "is_admin": membership.role == SupplierRole.ADMIN,
-            "work_links": supplier_home_links(),
+            "work_links": SUPPLIER_HOME.links(),
         },
     )
 

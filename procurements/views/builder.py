@@ -29,7 +29,7 @@ from procurements.permissions_amendments import (
     editable_section_keys,
 )
 from procurements.permissions_publication import can_retry_itt, was_published
-from procurements.registry import builder_section_get, builder_sections, procurement_links
+from procurements.registry import PROCUREMENT_PAGES, builder_section_get, builder_sections
 from procurements.sections import uk_datetime_text
 from procurements.selectors import (
     borough_list_for_procurement_creation,
@@ -156,7 +156,7 @@ def task_list(request, pk: int):
         "section_count": len(rows),
         "may_edit": may_edit,
         "published": _published_panel(request, procurement),
-        "links": procurement_links() if was_published(procurement) else [],
+        "links": PROCUREMENT_PAGES.links() if was_published(procurement) else [],
         "amending": (
             amendment_is_open(procurement) and can_amend_procurement(request.user, procurement)
         ),
