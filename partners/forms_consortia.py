@@ -10,6 +10,7 @@ from django import forms
 
 from procurements.forms_common import ServiceErrorMixin
 
+from .forms_requests import YES_NO
 from .services_consortia import (
     MEMBER_REQUIRED,
     ROLE_REQUIRED,
@@ -18,8 +19,6 @@ from .services_consortia import (
     SUBCONTRACTOR_WORK_REQUIRED,
     DeclarationAnswer,
 )
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _role_field() -> forms.CharField:

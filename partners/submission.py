@@ -21,7 +21,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from procurements.models import Procurement, ProcurementStatus
+from procurements.models import CALL_PUBLISHED, Procurement, ProcurementStatus
 from procurements.rules import REGIMES
 from procurements.sections import uk_datetime_text
 
@@ -56,8 +56,9 @@ def participation_open(procurement: Procurement, *, now: datetime) -> bool:
 
 
 def participation_closed_message(procurement: Procurement) -> str:
+    """Why nothing can change now: the deadline that has passed, if the call had one."""
     deadline = procurement.participation_deadline
-    if deadline is None or procurement.status != ProcurementStatus.PUBLISHED:
+    if deadline is None or procurement.status not in CALL_PUBLISHED:
         return "This procurement is not taking requests to participate."
     return (
         f"Requests to participate closed at {uk_datetime_text(deadline)} (UK time). "

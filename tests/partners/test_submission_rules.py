@@ -244,3 +244,20 @@ def test_the_supplier_home_links_to_requests_invitations_and_the_library(login, 
 
     for name in ("requests:list", "requests:consortium-invitations", "requests:library"):
         assert f'href="{reverse(name)}"' in page
+
+
+def test_the_closed_message_names_the_deadline_once_the_call_is_in_selection(published):
+    from partners.submission import participation_closed_message
+    from procurements.models import Procurement
+    from procurements.sections import uk_datetime_text
+    from procurements.services.closing import procurement_close_participation
+
+    deadline = timezone.now() - timedelta(minutes=5)
+    Procurement.objects.filter(pk=published.pk).update(participation_deadline=deadline)
+    procurement_close_participation(pk=published.pk)
+    closed = Procurement.objects.get(pk=published.pk)
+
+    message = participation_closed_message(closed)
+
+    assert closed.status == "selection"
+    assert uk_datetime_text(deadline) in message
