@@ -126,6 +126,9 @@ def page_figures(client: Client, url: str) -> tuple[int, float]:
     return queries, seconds
 
 
+SELECTION_TITLE = "Benchmark call in selection"
+
+
 def _first_opportunity_url() -> str:
     from procurements.models import Procurement
 
@@ -166,6 +169,59 @@ def _grow_published(borough, officer, size: int) -> None:
         question.save()
 
 
+def _grow_requests(borough, officer, supplier, size: int) -> None:
+    """The supplier's organisation has a draft request on each published procurement, and a
+    procurement in selection has ``size`` requests received, each from its own organisation
+    with a frozen submission."""
+    from partners.models import ParticipationRequest, RequestStatus, RequestSubmission
+    from procurements.models import Procurement
+    from tests import factories
+
+    organisation = supplier.supplier_membership.organisation
+    for procurement in Procurement.objects.filter(borough=borough, status="published").exclude(
+        participation_requests__organisation=organisation
+    ):
+        ParticipationRequest.objects.create(
+            procurement=procurement, organisation=organisation, created_by=supplier
+        )
+    closed = Procurement.objects.filter(borough=borough, title=SELECTION_TITLE).first()
+    if closed is None:
+        closed = factories.ProcurementFactory(
+            borough=borough, lead_officer=officer, title=SELECTION_TITLE
+        )
+        Procurement.objects.filter(pk=closed.pk).update(status="selection")
+    for _ in range(closed.participation_requests.count(), size):
+        lead = factories.SupplierOrganisationFactory()
+        admin = factories.supplier(lead)
+        request = ParticipationRequest.objects.create(
+            procurement=closed, organisation=lead, created_by=admin
+        )
+        ParticipationRequest.objects.filter(pk=request.pk).update(status=RequestStatus.SUBMITTED)
+        RequestSubmission.objects.create(
+            request=request,
+            number=1,
+            sha256="0" * 64,
+            submitted_by=admin,
+            content={
+                "organisation": {
+                    "id": lead.pk,
+                    "name": lead.name,
+                    "companies_house_number": lead.companies_house_number,
+                },
+                "consortium": [],
+                "exclusion_declarations": [],
+                "conflict_of_interest": {"declared": False},
+            },
+        )
+
+
+def _selection_url() -> str:
+    from procurements.models import Procurement
+
+    pk = Procurement.objects.filter(title=SELECTION_TITLE).values_list("pk", flat=True)[0]
+    return f"/procurements/{pk}/selection/"
+
+
 def bench_pages(personas: dict, grow) -> None:
     from tests.signing_in import force_sign_in
 
@@ -181,6 +237,8 @@ def bench_pages(personas: dict, grow) -> None:
         ("procurements (officer's list)", "officer", "/procurements/"),
         ("opportunities (public list, first page of 20)", None, "/opportunities/"),
         ("opportunity (public page)", None, _first_opportunity_url),
+        ("requests to participate (supplier's list)", "supplier", "/requests/"),
+        ("requests received (borough, in selection)", "officer", _selection_url),
     ]
     for size in (10, 100):
         grow(size)
@@ -228,6 +286,7 @@ def main() -> None:
             for _ in range(max(0, size - have)):
                 factories.officer(borough, OfficerRole.EVALUATOR)
             _grow_published(borough, personas["officer"], size)
+            _grow_requests(borough, personas["officer"], personas["supplier"], size)
 
         print(f"Benchmarks on PostgreSQL, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
         bench_pages(personas, grow)
