@@ -21,7 +21,15 @@ from django.db.models import Prefetch, QuerySet
 from procurements.models import CALL_PUBLISHED, Procurement, ProcurementStatus
 
 from .debarment import debarment_matches_for
-from .models import DebarmentEntry, ParticipationRequest, RequestStatus, RequestSubmission
+from .models import (
+    ConsensusScore,
+    DebarmentEntry,
+    EvaluatorReview,
+    EvaluatorScore,
+    ParticipationRequest,
+    RequestStatus,
+    RequestSubmission,
+)
 from .services_requests import receipt_time_text
 
 # Requests that were submitted and not withdrawn before the deadline.
@@ -64,15 +72,20 @@ def submitted_count(procurement: Procurement) -> int:
 
 
 def _received(procurement: Procurement) -> QuerySet[ParticipationRequest]:
+    """The requests received with their submissions (newest first), every evaluator's review
+    and marks, the consensus and any self-cleaning evidence: six queries."""
     return (
         ParticipationRequest.objects.filter(procurement=procurement, status__in=RECEIVED)
-        .select_related("organisation")
+        .select_related("organisation", "self_cleaning")
         .prefetch_related(
             Prefetch(
                 "submissions",
                 queryset=RequestSubmission.objects.order_by("-number"),
                 to_attr="submissions_newest_first",
-            )
+            ),
+            Prefetch("evaluator_reviews", queryset=EvaluatorReview.objects.order_by("pk")),
+            Prefetch("evaluator_scores", queryset=EvaluatorScore.objects.order_by("pk")),
+            Prefetch("consensus_scores", queryset=ConsensusScore.objects.order_by("pk")),
         )
         .order_by("organisation__name", "pk")
     )
@@ -80,8 +93,8 @@ def _received(procurement: Procurement) -> QuerySet[ParticipationRequest]:
 
 def requests_received(*, procurement: Procurement, on: date) -> list[ReceivedRequest]:
     """Every request received, with its flags, read from its latest submission; empty while
-    the deadline has not passed (see ``requests_open_to_the_borough``). Three queries
-    whatever the number of requests."""
+    the deadline has not passed (see ``requests_open_to_the_borough``). Seven queries
+    whatever the number of requests: the debarment list and ``_received``."""
     if not requests_open_to_the_borough(procurement):
         return []
     entries = list(DebarmentEntry.objects.filter(debarred_on__lte=on))

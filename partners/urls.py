@@ -1,11 +1,43 @@
 from django.urls import path
 
-from . import views, views_selection
+from . import views, views_assessment, views_selection
 
 app_name = "partners"
 
 urlpatterns = [
     path("<int:pk>/selection/", views_selection.selection, name="selection"),
+    path("<int:pk>/selection/assess/", views_assessment.assess, name="selection-assess"),
+    path(
+        "<int:pk>/selection/requests/<int:request_pk>/mark/",
+        views_assessment.mark,
+        name="selection-mark",
+    ),
+    path(
+        "<int:pk>/selection/requests/<int:request_pk>/conflict/",
+        views_assessment.conflict_later,
+        name="selection-conflict",
+    ),
+    path(
+        "<int:pk>/selection/requests/<int:request_pk>/moderate/",
+        views_assessment.moderate,
+        name="selection-moderate",
+    ),
+    path(
+        "<int:pk>/selection/requests/<int:request_pk>/self-cleaning/",
+        views_assessment.self_cleaning,
+        name="selection-self-cleaning",
+    ),
+    path("<int:pk>/selection/shortlist/", views_assessment.shortlist, name="selection-shortlist"),
+    path(
+        "<int:pk>/selection/shortlist/decide/",
+        views_assessment.shortlist_decision,
+        name="selection-decide",
+    ),
+    path(
+        "<int:pk>/selection/consensus-scores.csv",
+        views_assessment.scores_csv,
+        name="selection-scores-csv",
+    ),
     path(
         "<int:pk>/selection-questionnaire/",
         views.selection_questionnaire,

@@ -249,6 +249,10 @@ class Procurement(FSMModelMixin, models.Model):
     def close_participation(self) -> None:
         """The participation deadline has passed: requests to participate are assessed."""
 
+    @transition(status, source=ProcurementStatus.SELECTION, target=ProcurementStatus.TENDERING)
+    def start_tendering(self) -> None:
+        """The approver has confirmed the shortlist: the invited suppliers may tender."""
+
     @transition(status, source=list(CANCELLABLE), target=ProcurementStatus.CANCELLED)
     def cancel(self, *, reason: str) -> None:
         self.cancelled_at = timezone.now()

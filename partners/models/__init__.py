@@ -1,6 +1,16 @@
 """Supplier side: the selection questionnaire, requests to participate (alone or as a
 consortium) with their evidence and exclusion declarations, and the debarment list."""
 
+from .assessment import (
+    ConsensusScore,
+    EvaluatorReview,
+    EvaluatorScore,
+    Outcome,
+    SelfCleaning,
+    Shortlist,
+    ShortlistEntry,
+    ShortlistStatus,
+)
 from .questionnaire import (
     QUESTION_FIELDS,
     REQUIRED_SCORED_TOPICS,
@@ -29,12 +39,16 @@ __all__ = [
     "CHANGEABLE",
     "QUESTION_FIELDS",
     "REQUIRED_SCORED_TOPICS",
+    "ConsensusScore",
     "ConsortiumMember",
     "DebarmentEntry",
+    "EvaluatorReview",
+    "EvaluatorScore",
     "EvidenceFile",
     "EvidenceKind",
     "EvidenceLibraryItem",
     "ExclusionDeclaration",
+    "Outcome",
     "ParticipationRequest",
     "QuestionKind",
     "QuestionTopic",
@@ -42,6 +56,10 @@ __all__ = [
     "RequestStatus",
     "RequestSubmission",
     "SelectionQuestion",
+    "SelfCleaning",
+    "Shortlist",
+    "ShortlistEntry",
+    "ShortlistStatus",
     "Subcontractor",
     "selection_questionnaire_problems",
     "selection_topics_unscored",

@@ -89,6 +89,19 @@ class ParticipationRequest(FSMModelMixin, models.Model):
     def restart(self) -> None:
         self.withdrawn_at = None
 
+    # The approver's confirmed shortlist decides each submitted request.
+    @transition(status, source=RequestStatus.SUBMITTED, target=RequestStatus.SHORTLISTED)
+    def shortlist(self) -> None:
+        pass
+
+    @transition(status, source=RequestStatus.SUBMITTED, target=RequestStatus.NOT_SHORTLISTED)
+    def not_shortlist(self) -> None:
+        pass
+
+    @transition(status, source=RequestStatus.SUBMITTED, target=RequestStatus.EXCLUDED)
+    def exclude(self) -> None:
+        pass
+
 
 class RequestSubmission(models.Model):
     """One submission of a request, frozen: what was submitted, when (the server's clock),

@@ -1,0 +1,170 @@
+"""The selection pages end to end through the test client: an evaluator declares and marks,
+the lead officer moderates and proposes, the approver confirms; and what each page refuses."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from partners.models import (
+    EvaluatorScore,
+    ParticipationRequest,
+    RequestStatus,
+    Shortlist,
+    ShortlistStatus,
+)
+from partners.services_selection import conflict_field, mark_field, reason_field
+from partners.submission import published_questions
+from procurements.models import Procurement, ProcurementStatus
+from tests.partners.request_samples import open_call
+from tests.partners.test_selection_page import close, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def _selection(personas, *, to_invite=3):
+    procurement = open_call(personas, scored=2)
+    Procurement.objects.filter(pk=procurement.pk).update(number_to_invite=to_invite)
+    requests = [
+        submitted(personas, procurement, personas.org_a, personas.supplier_a_admin),
+        submitted(personas, procurement, personas.org_b, personas.supplier_b_admin),
+        submitted(personas, procurement, personas.org_c, personas.consortium_member),
+    ]
+    procurement.evaluators.add(personas.evaluator_a)
+    close(procurement)
+    return Procurement.objects.get(pk=procurement.pk), requests
+
+
+def _url(name, procurement, **kwargs):
+    return reverse(f"partners:{name}", kwargs={"pk": procurement.pk, **kwargs})
+
+
+def _marks(procurement, scores) -> dict:
+    data = {}
+    for question, score in zip(published_questions(procurement), scores, strict=True):
+        data[mark_field(question.pk)] = str(score)
+        data[reason_field(question.pk)] = f"Reason for {score}."
+    return data
+
+
+def _declare(client, procurement, requests, conflicted=()):
+    data = {}
+    for request in requests:
+        data[conflict_field(request.pk)] = "yes" if request in conflicted else "no"
+        data[f"{conflict_field(request.pk)}_details"] = (
+            "My brother runs it." if request in conflicted else ""
+        )
+    return client.post(_url("selection-assess", procurement), data)
+
+
+def test_the_whole_selection_through_the_pages(personas, login, client):
+    procurement, requests = _selection(personas)
+    evaluator = login(personas.evaluator_a)
+
+    page = evaluator.get(_url("selection-assess", procurement)).content.decode()
+    assert "Do you have a conflict of interest with Alpha Robotics Ltd" in page
+    assert "Our secret method" not in page  # nothing of a request before the declaration
+    assert _declare(evaluator, procurement, requests).status_code == 302
+
+    for request, scores in zip(
+        requests, (["pass", 5, 4], ["pass", 3, 3], ["pass", 2, 2]), strict=True
+    ):
+        url = _url("selection-mark", procurement, request_pk=request.pk)
+        assert "Our secret method" in evaluator.get(url).content.decode()
+        response = evaluator.post(url, {**_marks(procurement, scores), "action": "complete"})
+        assert response.status_code == 302, response.content.decode()
+
+    officer = login(personas.officer_a)
+    for request, scores in zip(
+        requests, (["pass", 5, 4], ["pass", 3, 3], ["pass", 2, 2]), strict=True
+    ):
+        url = _url("selection-moderate", procurement, request_pk=request.pk)
+        assert "Reason for 5." in officer.get(url).content.decode() or request != requests[0]
+        response = officer.post(url, _marks(procurement, scores))
+        assert response.status_code == 302, response.content.decode()
+
+    dashboard = officer.get(_url("selection", procurement)).content.decode()
+    assert "Ranked 1" in dashboard and "Consensus: 90.00" in dashboard
+
+    csv = officer.get(_url("selection-scores-csv", procurement)).content.decode("utf-8-sig")
+    assert csv.splitlines()[1].startswith("1,Alpha Robotics Ltd")
+    assert "90.00" in csv
+
+    response = officer.post(
+        _url("selection-shortlist", procurement),
+        {"chosen": [r.pk for r in requests], "reason": "All three qualify."},
+    )
+    assert response.status_code == 302, response.content.decode()
+
+    approver = login(personas.approver_a)
+    response = approver.post(
+        _url("selection-decide", procurement), {"decision": "confirm", "reason": ""}
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert Procurement.objects.get(pk=procurement.pk).status == ProcurementStatus.TENDERING
+    assert set(
+        ParticipationRequest.objects.filter(procurement=procurement).values_list(
+            "status", flat=True
+        )
+    ) == {RequestStatus.SHORTLISTED}
+    assert Shortlist.objects.get(procurement=procurement).status == ShortlistStatus.CONFIRMED
+
+
+def test_a_mark_without_a_reason_is_refused_and_nothing_is_lost(personas, login):
+    procurement, requests = _selection(personas)
+    evaluator = login(personas.evaluator_a)
+    _declare(evaluator, procurement, requests)
+    url = _url("selection-mark", procurement, request_pk=requests[0].pk)
+    data = _marks(procurement, ["pass", 4, 3])
+    first_reason = reason_field(published_questions(procurement)[1].pk)
+    data[first_reason] = ""
+
+    response = evaluator.post(url, {**data, "action": "save"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Question 2: give the reason for your mark" in page
+    assert "Reason for 3." in page  # what was typed stays on the page
+    assert not EvaluatorScore.objects.exists()
+
+
+def test_an_evaluator_with_a_conflict_gets_404_for_that_request(personas, login):
+    procurement, requests = _selection(personas)
+    evaluator = login(personas.evaluator_a)
+    _declare(evaluator, procurement, requests, conflicted=[requests[1]])
+
+    conflicted = _url("selection-mark", procurement, request_pk=requests[1].pk)
+    assert evaluator.get(conflicted).status_code == 404
+    assert evaluator.post(conflicted, _marks(procurement, ["pass", 1, 1])).status_code == 404
+    assert (
+        evaluator.get(_url("selection-mark", procurement, request_pk=requests[0].pk)).status_code
+        == 200
+    )
+
+
+def test_a_shortlist_of_two_while_three_qualify_is_refused(personas, login):
+    procurement, requests = _selection(personas)
+    evaluator = login(personas.evaluator_a)
+    _declare(evaluator, procurement, requests)
+    for request in requests:
+        evaluator.post(
+            _url("selection-mark", procurement, request_pk=request.pk),
+            {**_marks(procurement, ["pass", 3, 3]), "action": "complete"},
+        )
+    officer = login(personas.officer_a)
+    for request in requests:
+        officer.post(
+            _url("selection-moderate", procurement, request_pk=request.pk),
+            _marks(procurement, ["pass", 3, 3]),
+        )
+
+    response = officer.post(
+        _url("selection-shortlist", procurement),
+        {"chosen": [requests[0].pk, requests[1].pk], "reason": "Two is enough."},
+    )
+
+    assert response.status_code == 200
+    assert "3 requests qualify, so at least 3 suppliers must be invited: you chose 2" in (
+        response.content.decode()
+    )
+    assert not Shortlist.objects.exists()
