@@ -12,6 +12,10 @@ DEMO_LOGINS = [
     "boroughadmin@example.org",
     "supplier-a@example.org",
     "supplier-b@example.org",
+    "supplier-c@example.org",
+    "supplier-d@example.org",
+    "supplier-e@example.org",
+    "supplier-f@example.org",
 ]
 
 
@@ -48,7 +52,7 @@ def test_demo_officers_have_the_demo_authenticator_and_suppliers_admin_their_org
     assert officers.count() == 4
     for user in officers:
         assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-    for email in ("supplier-a@example.org", "supplier-b@example.org"):
+    for email in [email for email in DEMO_LOGINS if email.startswith("supplier-")]:
         membership = SupplierMembership.objects.get(user__email=email)
         assert membership.role == "admin"
     admin = User.objects.get(email="boroughadmin@example.org")

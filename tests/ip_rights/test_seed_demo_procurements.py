@@ -2,12 +2,24 @@ from io import BytesIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
+from core.calendar import london_date
 from core.models import AuditEvent, DocumentStatus, GeneratedDocument
 from core.services.documents import document_render
 from ip_rights.models import IPTerms
-from partners.models import SelectionQuestion
+from partners.debarment import debarment_matches
+from partners.models import (
+    ConsortiumMember,
+    DebarmentEntry,
+    ParticipationRequest,
+    RequestStatus,
+    RequestSubmission,
+    SelectionQuestion,
+)
+from partners.selectors_selection import requests_received
+from partners.submission import submission_problems
 from procurements.models import (
     AwardCriterion,
     MinimumRequirement,
@@ -27,6 +39,7 @@ FALLS = "Falls prevention at home"
 HEATING = "Low-carbon heating for council homes"
 LONELINESS = "Loneliness in later life"
 SCHOOL_STREETS = "Cleaner air on the way to school"
+DISCHARGE = "Safer homes after hospital discharge"
 
 
 @pytest.fixture
@@ -46,6 +59,10 @@ def _counts() -> dict[str, int]:
             Phase,
             InstalmentScheduleItem,
             IPTerms,
+            ParticipationRequest,
+            RequestSubmission,
+            ConsortiumMember,
+            DebarmentEntry,
             AuditEvent,
         )
     }
@@ -167,6 +184,74 @@ def test_loneliness_has_a_submitted_consortium_request_with_its_receipt(demo):
     assert submission.content["consortium"][0]["name"] == member.organisation.name
 
 
+def test_safer_homes_is_in_selection_after_its_deadline_with_five_requests_submitted_in_time(
+    demo,
+):
+    procurement = Procurement.objects.get(title=DISCHARGE)
+    requests = list(
+        ParticipationRequest.objects.filter(procurement=procurement).select_related("organisation")
+    )
+
+    assert procurement.status == ProcurementStatus.SELECTION
+    assert procurement.participation_deadline <= timezone.now()
+    assert procurement.question_deadline <= procurement.participation_deadline
+    assert [user.email for user in procurement.evaluators.all()] == ["evaluator@example.org"]
+    assert procurement.lead_officer.email == "officer@example.org"
+    assert procurement.approver.email == "approver@example.org"
+    assert len({request.organisation_id for request in requests}) == len(requests) == 5
+    for request in requests:
+        assert request.status == RequestStatus.SUBMITTED, request.organisation.name
+        assert request.submitted_at <= procurement.participation_deadline
+        assert request.submissions.count() == 1
+        assert submission_problems(request) == []
+    closed = AuditEvent.objects.get(
+        action="procurement.participation_closed", target_id=str(procurement.pk)
+    )
+    assert closed.actor is None
+    assert closed.data["to"] == ProcurementStatus.SELECTION
+    # Each request answers in its own words.
+    texts = {
+        tuple(answer["text"] for answer in request.submissions.get().content["answers"])
+        for request in requests
+    }
+    assert len(texts) == 5
+
+
+def test_safer_homes_has_one_consortium_whose_member_confirmed(demo):
+    procurement = Procurement.objects.get(title=DISCHARGE)
+
+    [request] = ParticipationRequest.objects.filter(procurement=procurement, is_consortium=True)
+    [member] = request.members.all()
+
+    assert request.organisation.name == "Homeward Health Technologies Ltd"
+    assert member.organisation.name == "Brightwater Community Energy CIC"
+    assert member.confirmed_at is not None
+    assert member.confirmed_by.email == "supplier-b@example.org"
+    [submission] = request.submissions.all()
+    assert submission.content["consortium"][0]["name"] == member.organisation.name
+
+
+def test_safer_homes_has_one_request_from_an_organisation_on_the_debarment_list(demo):
+    procurement = Procurement.objects.get(title=DISCHARGE)
+    today = london_date(timezone.now())
+
+    [entry] = DebarmentEntry.objects.all()
+    matched = {
+        request.organisation.name: debarment_matches(request, on=today)
+        for request in ParticipationRequest.objects.filter(procurement=procurement)
+    }
+    received = requests_received(procurement=procurement, on=today)
+
+    assert entry.in_force_on(today)
+    assert {name for name, matches in matched.items() if matches} == {"Sentinel Home Safety Ltd"}
+    assert [e for _, e in matched["Sentinel Home Safety Ltd"]] == [entry]
+    assert [row.request.organisation.name for row in received if row.debarred] == [
+        "Sentinel Home Safety Ltd"
+    ]
+    # Four may qualify for three places, so the shortlist must leave one out.
+    assert len(received) - 1 > procurement.number_to_invite == 3
+
+
 def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
     procurement = Procurement.objects.get(title=SCHOOL_STREETS)
 
@@ -180,7 +265,7 @@ def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
     assert "diffusion-tube" in _ready_itt_text(amendment.version)
 
 
-@pytest.mark.parametrize("title", [FALLS, LONELINESS, SCHOOL_STREETS])
+@pytest.mark.parametrize("title", [FALLS, LONELINESS, SCHOOL_STREETS, DISCHARGE])
 def test_each_demo_timetable_gives_an_indicative_start_after_the_invitation_to_tender(demo, title):
     procurement = Procurement.objects.get(title=title)
 
@@ -210,6 +295,8 @@ def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_ho
     call_command("seed_demo")
 
     assert _counts() == counts
-    assert counts["Procurement"] == 4
+    assert counts["Procurement"] == 5
+    assert counts["ParticipationRequest"] == 6  # one for loneliness, five for discharge
+    assert counts["DebarmentEntry"] == 1
     assert Procurement.objects.filter(title=FALLS).count() == 1
     call_command("verify_audit")

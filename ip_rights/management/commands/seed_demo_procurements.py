@@ -16,6 +16,11 @@ command again creates nothing.
   only and one waiting for the officer.
 - "Cleaner air on the way to school": published, then amended once (version 2
   and its ITT): clearer outcome measures and a later deadline.
+- "Safer homes after hospital discharge": published, with five requests to participate
+  submitted (one from a consortium whose member has confirmed, one from an organisation
+  on the debarment list), then its participation deadline passed: in selection, for the
+  evaluator to score, the lead officer to moderate and the approver to confirm the
+  shortlist. Only three are to be invited, so the shortlist rule shows.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from core.calendar import LONDON, bank_holidays_seed, london_date, working_day_o
 from core.models import Borough, User
 from ip_rights.models import BenefitShare, ForegroundOwner
 from ip_rights.services import ip_terms_save
-from partners.models import QuestionKind, QuestionTopic
+from partners.models import DebarmentEntry, ParticipationRequest, QuestionKind, QuestionTopic
 from partners.services import selection_question_add, selection_questionnaire_mark
 from partners.services_consortia import (
     DeclarationAnswer,
@@ -70,6 +75,7 @@ from procurements.services.builder import (
     procurement_team_save,
     procurement_timetable_save,
 )
+from procurements.services.closing import procurement_close_participation
 from procurements.services.criteria import (
     procurement_award_settings_save,
     procurement_criterion_add,
@@ -111,8 +117,9 @@ FALLS = "Falls prevention at home"
 HEATING = "Low-carbon heating for council homes"
 LONELINESS = "Loneliness in later life"
 SCHOOL_STREETS = "Cleaner air on the way to school"
-TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS]
-SUPPLIERS = ["supplier-a@example.org", "supplier-b@example.org"]
+DISCHARGE = "Safer homes after hospital discharge"
+TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS, DISCHARGE]
+SUPPLIERS = [f"supplier-{letter}@example.org" for letter in "abcdef"]
 
 NOON = time(12, 0)
 
@@ -666,6 +673,226 @@ DEMO_ANSWERS = {
 }
 
 
+# --- "Safer homes after hospital discharge" (in selection) -------------------------------------
+
+DISCHARGE_PLAN = {
+    "challenge": {
+        "problem": (
+            "About 3,400 Kingsmead residents aged 65 and over go home from hospital each year, "
+            "and one in six is back in hospital within 30 days, often after a fall, a cold home "
+            "or confusion over new medicines in the first fortnight. Many wait in a hospital "
+            "bed for days after they are well enough to leave, because their home is not ready: "
+            "a grab rail, a key safe, a bed downstairs or a working boiler. The checks and the "
+            "fixes are booked separately, by phone, by the discharge team, the occupational "
+            "therapists and the home improvement agency."
+        ),
+        "outcomes": (
+            "Older residents go home on the day they are well enough, to a home that is safe "
+            "and warm and set up for how they now move; fewer of them are readmitted in the "
+            "first month; they and their carers know what to expect and whom to call."
+        ),
+        "outcome_measures": (
+            "Emergency readmissions within 30 days among participating residents, compared with "
+            "a matched group (the hospital trust's admissions data); the days between being "
+            "medically fit and going home; the share of home hazards fixed before or within 48 "
+            "hours of discharge; and residents' own view of how safe they feel at home, two and "
+            "six weeks after going home."
+        ),
+        "users_affected": (
+            "Residents aged 65 and over leaving Kingsmead General Hospital; their families and "
+            "unpaid carers; the hospital's discharge team and occupational therapists; the "
+            "borough's reablement service and its home improvement agency."
+        ),
+        "sector": Sector.HEALTH_AND_CARE,
+        "cpv_codes": ["73000000-2", "85300000-2", "33000000-0"],
+    },
+    "market_gap": {
+        "market_gap": (
+            "Home assessments are made in person by occupational therapists, days after the "
+            "referral, and equipment, adaptations and heating repairs are ordered from "
+            "different services that do not see each other's bookings. No product or service "
+            "we found assesses a home before discharge without a visit, gets the fixes and "
+            "equipment in place within a day, and follows the resident through the first weeks."
+        ),
+        "market_engagement_evidence": (
+            "Two workshops with the hospital discharge team, the home improvement agency and 15 "
+            "suppliers, and interviews with 40 residents who went home from hospital last year."
+        ),
+    },
+    "requirements": [
+        "Nothing may hold up a discharge the hospital team has judged safe: the solution works "
+        "alongside the existing discharge pathway, not as a new step in it.",
+        "Every adaptation fitted in a resident's home must meet the borough's home adaptations "
+        "standard and be fitted by an installer whose staff have an enhanced DBS check.",
+        "All personal and health data must be processed in the UK, in line with UK GDPR and "
+        "the NHS Data Security and Protection Toolkit.",
+    ],
+    "criteria": _criteria(
+        [
+            "How homes are assessed and made ready before the resident leaves hospital",
+            "How residents and carers are supported in the first six weeks at home",
+            "Research and pilot plan, with its risks and how they are managed",
+        ],
+        ["Local jobs and training for trades and care workers in Kingsmead"],
+    ),
+    "phases": _two_phases(
+        {
+            "aims": "Design the service with the discharge team, residents and carers, and "
+            "test the remote home assessment with 40 residents before they leave hospital.",
+            "targets": [
+                ("Residents and carers involved in design", "At least 25", "Workshop records"),
+                ("Hazards found remotely that a home visit confirms", "At least 85%", ""),
+            ],
+            "gate": [
+                (
+                    "Remote assessment",
+                    "Pass: at least 85% of the hazards a home visit finds were found remotely",
+                ),
+            ],
+            "termination": ["The assessment cannot be done without a home visit."],
+        },
+        {
+            "aims": "Run the service for six months for 400 residents leaving hospital.",
+            "targets": [
+                ("Homes ready on the day of discharge", "At least 80%", "Service records"),
+                ("Readmissions within 30 days", "Down by 20% against the matched group", ""),
+            ],
+            "gate": [
+                ("Readmissions", "Pass: down by at least 20% against the matched group"),
+            ],
+            "termination": ["A serious incident shows the service is not safe."],
+        },
+    ),
+    "purchase": {
+        "max_cost": Decimal("700000"),
+        "scope": "The service for every resident aged 65 and over leaving Kingsmead General "
+        "Hospital for three years.",
+        # 3 partners x (80,000 + 200,000) + 700,000 = 1,540,000.
+        "estimated_value": Decimal("1600000"),
+    },
+    "performance": [
+        ("Homes ready on the day of discharge", "At least 85%"),
+        ("Readmissions within 30 days", "No more than 12% of residents supported"),
+    ],
+    # Five requests, one from a debarred supplier: four may qualify for three places.
+    "timetable": {"number_to_invite": 3},
+}
+DISCHARGE_REQUESTS = [
+    {
+        "lead": "supplier-c@example.org",
+        "member": (
+            "supplier-b@example.org",
+            "Warm-home checks and emergency heating repairs before the resident comes home",
+            25,
+        ),
+        "answers": {
+            QuestionTopic.RD_CAPABILITY: (
+                "Our clinical team of four occupational therapists and two data scientists "
+                "built a video home assessment with Barts Health that 1,100 patients have used "
+                "since 2023. Brightwater, our consortium member, brings its energy advisers and "
+                "the heating repair network it runs for three London boroughs."
+            ),
+            QuestionTopic.INNOVATIVE_SOLUTIONS: (
+                'Our "ready-to-go" service books equipment, a handyperson and a heating check '
+                "from one assessment: on a ward in Tower Hamlets it cut the wait between "
+                "medically fit and home from 3.1 days to 1.4 over six months. Referee: the "
+                "trust's head of patient flow."
+            ),
+        },
+    },
+    {
+        "lead": "supplier-a@example.org",
+        "answers": {
+            QuestionTopic.RD_CAPABILITY: (
+                "We design low-cost sensors that learn how a person moves around their home. "
+                "Our six researchers have run three home trials with ethics approval since 2022 "
+                "and work with the University of Kingsmead's rehabilitation research group."
+            ),
+            QuestionTopic.INNOVATIVE_SOLUTIONS: (
+                "A sensor kit fitted on the day of discharge for 60 residents of a housing "
+                "association, which told the reablement team when a resident stopped getting "
+                "up at night; two falls were prevented in the first month. Referee: the "
+                "association's director of care."
+            ),
+        },
+        "conflict": (
+            "One of our research advisers is a consultant geriatrician at Kingsmead General "
+            "Hospital, whose discharge team would use the service. She has not helped to "
+            "prepare this request and would take no part in the pilot's evaluation."
+        ),
+    },
+    {
+        "lead": "supplier-d@example.org",
+        "answers": {
+            QuestionTopic.RD_CAPABILITY: (
+                "We are the borough's home improvement agency partner: 22 caseworkers and "
+                "handypeople who fit 3,000 adaptations a year. We have no laboratory; our "
+                "research partner would be the London South Bank University housing research "
+                "unit, with whom we evaluated our hospital-to-home pilot in 2024."
+            ),
+            QuestionTopic.INNOVATIVE_SOLUTIONS: (
+                "A same-day key safe and grab rail service for the hospital's discharge lounge, "
+                "started in 2023: 480 residents went home the day they were ready. Referee: "
+                "the hospital's discharge lead."
+            ),
+        },
+    },
+    {
+        "lead": "supplier-e@example.org",
+        "answers": {
+            QuestionTopic.RD_CAPABILITY: (
+                "Our software team of 15 and our clinical safety officer build NHS-assured "
+                "remote monitoring; we hold DTAC approval and run a research programme with the "
+                "Greater Manchester health innovation network on recovery after discharge."
+            ),
+            QuestionTopic.INNOVATIVE_SOLUTIONS: (
+                "A text-message check-in for the first 28 days at home, which 2,300 patients "
+                "used in Salford: readmissions fell by 11% against a matched group. Referee: "
+                "the integrated care board's digital lead."
+            ),
+        },
+    },
+    {
+        "lead": "supplier-f@example.org",
+        "answers": {
+            QuestionTopic.RD_CAPABILITY: (
+                "We install and monitor community alarms in 40,000 homes, with an engineering "
+                "team of 30 who design our own alarm units and a monitoring centre in Birmingham."
+            ),
+            QuestionTopic.INNOVATIVE_SOLUTIONS: (
+                "An alarm unit that calls the resident back automatically after a missed "
+                "check-in, now used by four housing providers in the West Midlands."
+            ),
+        },
+        "declared": {
+            "poor_performance": DeclarationAnswer(
+                applies=True,
+                details=(
+                    "A county council ended our community alarm maintenance contract early "
+                    "after we missed its response times, and the matter was referred for "
+                    "debarment."
+                ),
+                self_cleaning=(
+                    "We have replaced our operations director and our monitoring software, and "
+                    "an independent audit of the last 12 months shows 99% of alarms answered "
+                    "within 60 seconds."
+                ),
+            ),
+        },
+    },
+]
+DISCHARGE_DEBARMENT = {
+    "supplier_name": "Sentinel Home Safety Limited",
+    "companies_house_number": "08642097",
+    "grounds": (
+        "Breach of contract and poor performance of a public contract (PA 2023 Sch. 7 "
+        "paras. 7-8): repeated failures to meet alarm response times under a county council "
+        "contract, which was terminated."
+    ),
+    "days_ago": 120,
+}
+
+
 class Command(BaseCommand):
     help = "Load the demo borough's procurements (idempotent; development only; run by seed_demo)."
 
@@ -710,6 +937,9 @@ class Command(BaseCommand):
         if SCHOOL_STREETS not in existing:
             with transaction.atomic():
                 self._school_streets(*team, suppliers)
+        if DISCHARGE not in existing:
+            with transaction.atomic():
+                self._discharge(*team, suppliers)
 
     # --- the procurements ---
 
@@ -732,7 +962,10 @@ class Command(BaseCommand):
             selection_question_add(actor=officer, procurement=procurement, data=question)
         selection_questionnaire_mark(actor=officer, procurement=procurement, completed=True)
         procurement_timetable_save(
-            actor=officer, procurement=procurement, completed=True, **_timetable(today)
+            actor=officer,
+            procurement=procurement,
+            completed=True,
+            **{**_timetable(today), **plan.get("timetable", {})},
         )
         self._award_criteria(officer, procurement, plan["criteria"])
         self._phase_plan(officer, procurement, plan)
@@ -766,7 +999,7 @@ class Command(BaseCommand):
             borough, officer, approver, evaluator, today,
             title=LONELINESS, plan=LONELINESS_PLAN,
         )  # fmt: skip
-        first, second = suppliers
+        first, second = suppliers[:2]
         interest_register(actor=second, procurement=procurement)
         public = question_ask(actor=first, procurement=procurement, text=LONELINESS_Q_PUBLIC)
         question_publish_answer(
@@ -783,29 +1016,48 @@ class Command(BaseCommand):
             reason="The question is about this supplier's own registration, not the documents.",
         )
         question_ask(actor=first, procurement=procurement, text=LONELINESS_Q_OPEN)
-        self._consortium_request(procurement, lead=first, member=second)
-
-    def _consortium_request(self, procurement: Procurement, *, lead: User, member: User) -> None:
-        """The lead's organisation requests to participate as the lead of a consortium: the
-        member's organisation confirms and declares, the lead answers, declares and submits."""
-        request = request_start(actor=lead, procurement=procurement)
-        request_consortium_choice(actor=lead, request=request, is_consortium=True)
-        member_organisation = member.supplier_membership.organisation
-        place = consortium_member_add(
-            actor=lead,
-            request=request,
-            organisation=member_organisation.name,
-            role=DEMO_MEMBER_ROLE,
-            share_of_work=30,
+        self._request_submitted(
+            procurement, lead=first, answers=DEMO_ANSWERS, member=(second, DEMO_MEMBER_ROLE, 30)
         )
-        consortium_member_confirm(actor=member, member=place)
-        for organisation, person in ((member_organisation, member), (request.organisation, lead)):
+
+    def _request_submitted(
+        self,
+        procurement: Procurement,
+        *,
+        lead: User,
+        answers: dict,
+        member: tuple[User, str, int] | None = None,
+        conflict: str = "",
+        declared: dict[str, DeclarationAnswer] | None = None,
+    ) -> ParticipationRequest:
+        """The lead's organisation requests to participate, alone or as the lead of a
+        consortium (``member``: who, their role, their share of the work): the member's
+        organisation confirms and declares, the lead answers, declares and submits. Every
+        exclusion ground is declared not to apply except those the lead ``declared``; a
+        ``conflict`` is declared with those details."""
+        request = request_start(actor=lead, procurement=procurement)
+        declarers = [(request.organisation, lead)]
+        if member is not None:
+            person, role, share = member
+            request_consortium_choice(actor=lead, request=request, is_consortium=True)
+            member_organisation = person.supplier_membership.organisation
+            place = consortium_member_add(
+                actor=lead,
+                request=request,
+                organisation=member_organisation.name,
+                role=role,
+                share_of_work=share,
+            )
+            consortium_member_confirm(actor=person, member=place)
+            declarers.insert(0, (member_organisation, person))
+        for organisation, person in declarers:
+            own = (declared or {}) if person == lead else {}
             declarations_save(
                 actor=person,
                 request=request,
                 organisation=organisation,
                 answers={
-                    ground.key: DeclarationAnswer(applies=False)
+                    ground.key: own.get(ground.key, DeclarationAnswer(applies=False))
                     for ground in exclusion_grounds(procurement)
                 },
             )
@@ -816,10 +1068,51 @@ class Command(BaseCommand):
                 request=request,
                 question=question,
                 meets=None if scored else True,
-                text=DEMO_ANSWERS.get(question.topic, "") if scored else "",
+                text=answers.get(question.topic, "") if scored else "",
             )
-        request_conflicts_save(actor=lead, request=request, has_conflict=False, details="")
+        request_conflicts_save(
+            actor=lead, request=request, has_conflict=bool(conflict), details=conflict
+        )
         request_submit(actor=lead, request=request)
+        return request
+
+    def _discharge(self, borough, officer, approver, evaluator, today, suppliers) -> None:
+        """Published, five requests submitted, then the participation deadline passes and
+        the procurement moves to selection through the same service the scheduled task uses.
+
+        The services refuse a request after the deadline, so the requests come first and
+        the deadline is then moved to this moment; the questions deadline moves with it, so
+        the timetable still reads in order."""
+        procurement = self._published(
+            borough, officer, approver, evaluator, today,
+            title=DISCHARGE, plan=DISCHARGE_PLAN,
+        )  # fmt: skip
+        people = {user.email: user for user in suppliers}
+        for plan in DISCHARGE_REQUESTS:
+            member = plan.get("member")
+            self._request_submitted(
+                procurement,
+                lead=people[plan["lead"]],
+                answers=plan["answers"],
+                member=(people[member[0]], *member[1:]) if member else None,
+                conflict=plan.get("conflict", ""),
+                declared=plan.get("declared"),
+            )
+        entry = dict(DISCHARGE_DEBARMENT)
+        debarred_on = today - timedelta(days=entry.pop("days_ago"))
+        DebarmentEntry.objects.get_or_create(
+            companies_house_number=entry.pop("companies_house_number"),
+            defaults={
+                **entry,
+                "debarred_on": debarred_on,
+                "expires_on": debarred_on + timedelta(days=3 * 365),
+            },
+        )
+        closed_at = timezone.now()
+        Procurement.objects.filter(pk=procurement.pk).update(
+            participation_deadline=closed_at, question_deadline=closed_at
+        )
+        procurement_close_participation(pk=procurement.pk)
 
     def _school_streets(self, borough, officer, approver, evaluator, today, suppliers) -> None:
         """Published, then amended: the outcome measures are clearer and the deadline later."""
@@ -951,10 +1244,22 @@ class Command(BaseCommand):
                 f"consortium with {SUPPLIERS[1]}'s organisation",
             ),
             (SCHOOL_STREETS, "open on /opportunities/, amended once"),
+            (DISCHARGE, self._discharge_who(procurements[DISCHARGE])),
         ):
             procurement = procurements[title]
             status = procurement.get_status_display().lower()
             out.write(f"  {procurement.reference} {title} ({status}): {who}")
+
+    def _discharge_who(self, procurement: Procurement) -> str:
+        received = procurement.participation_requests.count()
+        selection = f"/procurements/{procurement.pk}/selection/"
+        return (
+            f"{received} requests to participate received, one from a consortium and one from "
+            f"an organisation on the debarment list, {procurement.number_to_invite} to invite; "
+            f"sign in as {EVALUATOR} to declare conflicts and score at {selection}assess/, "
+            f"then as {OFFICER} to moderate and propose the shortlist at {selection}, then as "
+            f"{APPROVER} to confirm it at {selection}shortlist/decide/"
+        )
 
 
 def _timetable(today: date) -> dict:
