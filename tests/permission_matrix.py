@@ -903,5 +903,6 @@ for _module in (
     "tests.matrix.consortia",
     "tests.matrix.evidence",
     "tests.matrix.selection",
+    "tests.matrix.assessment",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES

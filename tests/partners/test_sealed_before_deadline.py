@@ -19,6 +19,7 @@ from partners.models import (
     RequestSubmission,
     SelectionQuestion,
 )
+from procurements.models import ProcurementStatus
 from tests.permission_matrix import SESSION_METHODS, entries_for, url_patterns
 from tests.procurements.publication_samples import published_opportunity
 from tests.signing_in import force_sign_in
@@ -56,10 +57,15 @@ def _a_request_with_the_marker(personas) -> None:
 
 
 def _everything_holds_the_marker() -> None:
-    RequestAnswer.objects.update(text=MARKER)
-    ParticipationRequest.objects.update(conflict_details=MARKER)
-    ExclusionDeclaration.objects.update(details=MARKER, self_cleaning=MARKER)
-    RequestSubmission.objects.update(content={"answers": [{"text": MARKER}]})
+    """Every request whose deadline has not passed holds the marker (an entry's own sample may
+    be a procurement already in selection, whose requests the borough may read)."""
+    sealed = {"request__procurement__status": ProcurementStatus.PUBLISHED}
+    RequestAnswer.objects.filter(**sealed).update(text=MARKER)
+    ParticipationRequest.objects.filter(procurement__status=ProcurementStatus.PUBLISHED).update(
+        conflict_details=MARKER
+    )
+    ExclusionDeclaration.objects.filter(**sealed).update(details=MARKER, self_cleaning=MARKER)
+    RequestSubmission.objects.filter(**sealed).update(content={"answers": [{"text": MARKER}]})
 
 
 @pytest.mark.parametrize("info", PATTERNS, ids=[info.key for info in PATTERNS])

@@ -3,8 +3,11 @@ the lead officer moderates and proposes, the approver confirms; and what each pa
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from partners.models import (
     EvaluatorScore,
@@ -168,3 +171,108 @@ def test_a_shortlist_of_two_while_three_qualify_is_refused(personas, login):
         response.content.decode()
     )
     assert not Shortlist.objects.exists()
+
+
+SELECTION_PAGES = (
+    "selection-mark",
+    "selection-moderate",
+    "selection-self-cleaning",
+)
+MARKER = "SEALED-selection-what-the-supplier-wrote"
+
+
+@pytest.mark.parametrize("name", SELECTION_PAGES)
+def test_before_the_deadline_no_selection_page_opens_a_submitted_request(personas, name):
+    """The selection pages of a call still open, with a submitted request's id: 404 for every
+    borough persona and the superuser, and never the supplier's words."""
+    from django.test import Client
+
+    from partners.models import RequestAnswer
+    from tests.signing_in import force_sign_in
+
+    procurement = open_call(personas)
+    procurement.evaluators.add(personas.evaluator_a)
+    request = submitted(personas, procurement, personas.org_a, personas.supplier_a_admin)
+    RequestAnswer.objects.filter(request=request).update(text=MARKER)
+    url = _url(name, procurement, request_pk=request.pk)
+    for person in (
+        personas.officer_a,
+        personas.approver_a,
+        personas.evaluator_a,
+        personas.borough_admin_a,
+        personas.superuser,
+    ):
+        client = Client()
+        force_sign_in(client, person)
+        response = client.get(url)
+        assert MARKER.encode() not in response.content
+        assert response.status_code in (403, 404), (person, response.status_code)
+
+
+def test_before_the_deadline_the_evaluator_page_and_the_export_show_nothing(personas, login):
+    procurement = open_call(personas)
+    procurement.evaluators.add(personas.evaluator_a)
+    submitted(personas, procurement, personas.org_a, personas.supplier_a_admin)
+
+    page = login(personas.evaluator_a).get(_url("selection-assess", procurement))
+    assert personas.org_a.name not in page.content.decode()
+    assert "sealed until the participation deadline" in page.content.decode()
+    assert (
+        login(personas.officer_a).get(_url("selection-scores-csv", procurement)).status_code == 404
+    )
+
+
+@pytest.mark.parametrize(
+    "name,who",
+    [
+        ("selection", "officer_a"),
+        ("selection-shortlist", "officer_a"),
+        ("selection-scores-csv", "officer_a"),
+        ("selection-assess", "evaluator_a"),
+    ],
+)
+def test_selection_pages_make_the_same_number_of_queries_whatever_the_number_of_requests(
+    personas, login, name, who
+):
+    """Every request marked by the evaluator and moderated: the pages read reviews, marks and
+    consensus in a fixed number of queries."""
+    from core.models import SupplierRole
+    from partners.models import ConsensusScore, EvaluatorReview
+    from tests import factories
+    from tests.query_budget import assert_query_budget
+
+    procurement = open_call(personas, scored=2)
+    procurement.evaluators.add(personas.evaluator_a)
+    close(procurement)
+    # The rows are submitted through the service, which needs an open window: the status is
+    # put back to published while they are added.
+    Procurement.objects.filter(pk=procurement.pk).update(
+        participation_deadline=timezone.now() + timedelta(days=1)
+    )
+    questions = published_questions(procurement)
+
+    def add_requests(n):
+        Procurement.objects.filter(pk=procurement.pk).update(status="published")
+        for _ in range(n):
+            organisation = factories.SupplierOrganisationFactory()
+            admin = factories.supplier(organisation, SupplierRole.ADMIN)
+            request = submitted(personas, procurement, organisation, admin)
+            EvaluatorReview.objects.create(
+                request=request, evaluator=personas.evaluator_a, has_conflict=False
+            )
+            for question in questions:
+                fields = ({"score": 3} if question.is_scored else {"passed": True}) | {
+                    "question_id": question.pk,
+                    "reason": "Sound.",
+                    "request": request,
+                }
+                EvaluatorScore.objects.create(evaluator=personas.evaluator_a, **fields)
+                ConsensusScore.objects.create(moderated_by=personas.officer_a, **fields)
+        Procurement.objects.filter(pk=procurement.pk).update(status="selection")
+
+    assert_query_budget(
+        login(getattr(personas, who)),
+        _url(name, procurement),
+        add_rows=add_requests,
+        most=30,
+    )
