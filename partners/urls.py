@@ -27,6 +27,11 @@ urlpatterns = [
         views_assessment.self_cleaning,
         name="selection-self-cleaning",
     ),
+    path(
+        "<int:pk>/selection/requests/<int:request_pk>/files/<str:sha256>/",
+        views_assessment.evidence_file,
+        name="selection-evidence-file",
+    ),
     path("<int:pk>/selection/shortlist/", views_assessment.shortlist, name="selection-shortlist"),
     path(
         "<int:pk>/selection/shortlist/decide/",

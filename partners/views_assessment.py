@@ -15,7 +15,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -32,7 +32,7 @@ from .forms_assessment import (
     ShortlistDecisionForm,
     ShortlistForm,
 )
-from .models import EvaluatorReview, EvaluatorScore
+from .models import EvaluatorReview, EvaluatorScore, EvidenceFile
 from .permissions_selection import (
     can_assess,
     can_decide_shortlist,
@@ -501,6 +501,48 @@ def shortlist_decision(request, pk: int):
     )
 
 
+@login_required
+def evidence_file(request, pk: int, request_pk: int, sha256: str):
+    """An evidence file of a request received, as it was when the request was last submitted
+    (named by the SHA-256 its frozen submission records): for the dashboard's people and the
+    evaluators who may see the request, after the deadline only."""
+    procurement = procurement_for_view(request, pk)
+    participation = _received_or_404(procurement, request_pk)
+    if not (
+        can_see_selection_dashboard(request.user, procurement)
+        or can_see_request_as_evaluator(request.user, participation)
+    ):
+        raise Http404("No such file")
+    content, _ = _answers_by_question(participation)
+    frozen = {
+        file["sha256"]: file
+        for answer in content.get("answers", [])
+        for file in answer.get("files", [])
+    }
+    evidence = (
+        EvidenceFile.objects.filter(answer__request=participation, sha256=sha256)
+        .order_by("uploaded_at", "pk")
+        .first()
+        if sha256 in frozen
+        else None
+    )
+    if evidence is None:
+        raise Http404("No such file")
+    try:
+        handle = evidence.file.open("rb")
+    except OSError:
+        raise Http404("The file is missing") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=frozen[sha256]["name"],
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- the export ------------------------------------------------------------------------------
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -560,4 +602,3 @@ def scores_csv(request, pk: int):
         ]
         writer.writerow([_cell(cell) for cell in cells])
     return response
-

@@ -42,6 +42,29 @@ def _with_proposed_shortlist(personas, info: PatternInfo) -> dict[str, Any]:
     return {"pk": procurement.pk}
 
 
+def _with_evidence_file(personas, info: PatternInfo) -> dict[str, Any]:
+    """The request received holds an evidence file in its last submission."""
+    from partners.models import RequestSubmission
+    from tests.matrix.evidence import _stored_file
+
+    procurement, request = procurement_in_selection(personas)
+    answer = request.answers.filter(question__kind="scored").first()
+    evidence = _stored_file(personas, answer=answer)
+    submission = request.submissions.get()
+    for item in submission.content["answers"]:
+        if item["question_id"] == answer.question_id:
+            item["files"] = [
+                {
+                    "name": evidence.name,
+                    "size": evidence.size,
+                    "sha256": evidence.sha256,
+                    "content_type": evidence.content_type,
+                }
+            ]
+    RequestSubmission.objects.filter(pk=submission.pk).update(content=submission.content)
+    return {"pk": procurement.pk, "request_pk": request.pk, "sha256": evidence.sha256}
+
+
 # The borough's officers, approvers and administrators: the dashboard's people.
 DASHBOARD = {"officer_a": 200, "approver_a": 200, "borough_admin_a": 200}
 
@@ -55,7 +78,7 @@ ENTRIES: list = [
             borough_admin_a=403,
             evaluator_a=200,
             anonymous=LOGIN,
-        ),  # fmt: skip
+        ),
         kwargs=_kwargs,
         why="Only the evaluators named on the procurement assess; the borough's other people "
         "get 403, anyone who may not know the procurement 404.",
@@ -91,6 +114,14 @@ ENTRIES: list = [
         outcomes(404, evaluator_a=403, anonymous=LOGIN, **DASHBOARD),
         kwargs=_kwargs,
         why="The ranking, the proposal and the export are for the dashboard's people.",
+    ),
+    Entry(
+        "partners:selection-evidence-file",
+        outcomes(404, anonymous=LOGIN, **DASHBOARD),
+        kwargs=_with_evidence_file,
+        why="A request's evidence files, as last submitted, after the deadline: for the "
+        "dashboard's people and the evaluators who declared no conflict with it (evaluator A "
+        "has not declared yet here).",
     ),
     Entry(
         "partners:selection-decide",

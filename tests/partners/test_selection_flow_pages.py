@@ -276,3 +276,36 @@ def test_selection_pages_make_the_same_number_of_queries_whatever_the_number_of_
         add_rows=add_requests,
         most=30,
     )
+
+
+def test_evidence_files_open_to_an_evaluator_without_a_conflict_after_the_deadline(personas, login):
+    from tests.matrix.assessment import _with_evidence_file
+
+    kwargs = _with_evidence_file(personas, None)
+    procurement = Procurement.objects.get(pk=kwargs["pk"])
+    url = reverse("partners:selection-evidence-file", kwargs=kwargs)
+    evaluator = login(personas.evaluator_a)
+    assert evaluator.get(url).status_code == 404  # not declared yet
+
+    request = ParticipationRequest.objects.get(pk=kwargs["request_pk"])
+    _declare(evaluator, procurement, [request])
+    response = evaluator.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert 'filename="Accreditation.pdf"' in response["Content-Disposition"]
+
+    wrong = reverse("partners:selection-evidence-file", kwargs={**kwargs, "sha256": "0" * 64})
+    assert evaluator.get(wrong).status_code == 404
+
+
+def test_evidence_files_are_refused_to_an_evaluator_with_a_conflict(personas, login):
+    from tests.matrix.assessment import _with_evidence_file
+
+    kwargs = _with_evidence_file(personas, None)
+    procurement = Procurement.objects.get(pk=kwargs["pk"])
+    request = ParticipationRequest.objects.get(pk=kwargs["request_pk"])
+    evaluator = login(personas.evaluator_a)
+    _declare(evaluator, procurement, [request], conflicted=[request])
+
+    url = reverse("partners:selection-evidence-file", kwargs=kwargs)
+    assert evaluator.get(url).status_code == 404
