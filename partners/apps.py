@@ -6,11 +6,11 @@ class PartnersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The selection questionnaire section of the procurement builder.
         from core.page_links import SUPPLIER_HOME, PageLink
         from procurements.registry import PROCUREMENT_PAGES
 
-        from . import sections  # noqa: F401
+        # The selection questionnaire section and the selection letters document kind.
+        from . import documents, sections  # noqa: F401
 
         for link in (
             PageLink(

@@ -24,6 +24,7 @@ from core.permissions import has_role
 from core.services.documents import document_request
 from procurements.models import Procurement
 
+from .documents import LETTER_KIND
 from .models import (
     ConsensusScore,
     EvaluatorReview,
@@ -54,7 +55,6 @@ from .services_common import organisation_admin_emails
 from .submission import published_questions
 
 REASON_MAX_LENGTH = 5000
-LETTER_KIND = "selection_letter"
 
 NOT_IN_SELECTION = "The procurement is not in selection: nothing can be assessed now."
 

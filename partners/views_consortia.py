@@ -37,6 +37,7 @@ from .selectors_consortia import (
     declaring_request_get,
     request_get_for_lead,
 )
+from .selectors_letters import DECIDED, selection_letters
 from .services_consortia import (
     consortium_member_add,
     consortium_member_change,
@@ -261,10 +262,16 @@ def consortium_invitations(request):
     if membership is None:
         raise PermissionDenied("Only members of a supplier organisation can open this page.")
     now = timezone.now()
+    members = list(consortium_invitation_list(user=request.user))
+    letters = selection_letters(
+        request_ids=[m.request_id for m in members if m.request.status in DECIDED]
+    )
     rows = [
         {
             "member": member,
             "participation": member.request,
+            "decided": member.request.status in DECIDED,
+            "letter": letters.get(member.request_id),
             "others": [
                 other.organisation.name
                 for other in member.request.members.all()
@@ -274,7 +281,7 @@ def consortium_invitations(request):
             "open": member.request.status in CHANGEABLE
             and participation_open(member.request.procurement, now=now),
         }
-        for member in consortium_invitation_list(user=request.user)
+        for member in members
     ]
     return render(
         request,

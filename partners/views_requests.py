@@ -39,6 +39,7 @@ from .permissions import (
     request_organisation_admin,
 )
 from .request_pages import content_for_reading, request_task_list
+from .selectors_letters import DECIDED, selection_letters
 from .selectors_requests import (
     answer_map,
     request_get,
@@ -187,10 +188,15 @@ def request_start_view(request, procurement_pk: int):
 def request_detail_view(request, pk: int):
     participation = _request_or_404(request, pk)
     latest = submission_latest(request=participation)
+    decided = participation.status in DECIDED
     return _page(
         request,
         "detail.html",
         participation,
+        decided=decided,
+        letter=selection_letters(request_ids=[participation.pk]).get(participation.pk)
+        if decided
+        else None,
         page_title=f"Your request to participate – {_caption(participation)}",
         **request_task_list(participation, latest=latest),
         latest=latest,
