@@ -173,7 +173,18 @@ def _grow_requests(borough, officer, supplier, size: int) -> None:
     """The supplier's organisation has a draft request on each published procurement, and a
     procurement in selection has ``size`` requests received, each from its own organisation
     with a frozen submission."""
-    from partners.models import ParticipationRequest, RequestStatus, RequestSubmission
+    from django.utils.timezone import now
+
+    from core.models import OfficerRole
+    from partners.models import (
+        ConsensusScore,
+        EvaluatorReview,
+        EvaluatorScore,
+        ParticipationRequest,
+        RequestStatus,
+        RequestSubmission,
+        SelectionQuestion,
+    )
     from procurements.models import Procurement
     from tests import factories
 
@@ -190,6 +201,19 @@ def _grow_requests(borough, officer, supplier, size: int) -> None:
             borough=borough, lead_officer=officer, title=SELECTION_TITLE
         )
         Procurement.objects.filter(pk=closed.pk).update(status="selection")
+        SelectionQuestion.objects.create(
+            procurement=closed, kind="pass_fail", topic="other", text="Insured?", order=1
+        )
+        for number, topic in enumerate(("rd_capability", "innovative_solutions"), start=2):
+            SelectionQuestion.objects.create(
+                procurement=closed, kind="scored", topic=topic, text=topic, weight=50, order=number
+            )
+        # Three evaluators mark every request; the lead officer moderates each.
+        closed.evaluators.add(
+            *(factories.officer(borough, OfficerRole.EVALUATOR) for _ in range(3))
+        )
+    questions = list(closed.selection_questions.all())
+    evaluators = list(closed.evaluators.all())
     for _ in range(closed.participation_requests.count(), size):
         lead = factories.SupplierOrganisationFactory()
         admin = factories.supplier(lead)
@@ -213,13 +237,29 @@ def _grow_requests(borough, officer, supplier, size: int) -> None:
                 "conflict_of_interest": {"declared": False},
             },
         )
+        for evaluator in evaluators:
+            EvaluatorReview.objects.create(
+                request=request, evaluator=evaluator, has_conflict=False, completed_at=now()
+            )
+        for question in questions:
+            mark = {"score": 3} if question.kind == "scored" else {"passed": True}
+            mark |= {"request": request, "question_id": question.pk, "reason": "Sound evidence."}
+            for evaluator in evaluators:
+                EvaluatorScore.objects.create(evaluator=evaluator, **mark)
+            ConsensusScore.objects.create(moderated_by=officer, **mark)
 
 
-def _selection_url() -> str:
+def _selection_url(page: str = "") -> str:
     from procurements.models import Procurement
 
     pk = Procurement.objects.filter(title=SELECTION_TITLE).values_list("pk", flat=True)[0]
-    return f"/procurements/{pk}/selection/"
+    return f"/procurements/{pk}/selection/{page}"
+
+
+def _first_evaluator():
+    from procurements.models import Procurement
+
+    return Procurement.objects.get(title=SELECTION_TITLE).evaluators.order_by("pk").first()
 
 
 def bench_pages(personas: dict, grow) -> None:
@@ -238,7 +278,14 @@ def bench_pages(personas: dict, grow) -> None:
         ("opportunities (public list, first page of 20)", None, "/opportunities/"),
         ("opportunity (public page)", None, _first_opportunity_url),
         ("requests to participate (supplier's list)", "supplier", "/requests/"),
-        ("requests received (borough, in selection)", "officer", _selection_url),
+        ("selection dashboard (3 evaluators, moderated)", "officer", _selection_url),
+        ("selection ranking and shortlist", "officer", lambda: _selection_url("shortlist/")),
+        (
+            "selection consensus scores CSV",
+            "officer",
+            lambda: _selection_url("consensus-scores.csv"),
+        ),
+        ("selection: an evaluator's requests", _first_evaluator, lambda: _selection_url("assess/")),
     ]
     for size in (10, 100):
         grow(size)
@@ -247,7 +294,7 @@ def bench_pages(personas: dict, grow) -> None:
             url = url() if callable(url) else url
             client = Client()
             if persona:
-                force_sign_in(client, personas[persona])
+                force_sign_in(client, persona() if callable(persona) else personas[persona])
             response = client.get(url)
             if response.status_code != 200:
                 line(f"  {name} {url}", f"HTTP {response.status_code}")
