@@ -2,7 +2,7 @@
 
 The pages come from the permission matrix: every URL a persona gets with a 200
 (the Django admin aside, which is Django's own markup, and the URLs that answer
-with a file or JSON rather than a page). A new page is swept as soon as its matrix entry exists.
+with a file, a CSV or JSON rather than a page). A new page is swept as soon as its matrix entry exists.
 """
 
 import pytest
@@ -19,6 +19,8 @@ NOT_PAGES = (
     "core:document-status",
     "opportunities:itt-download",
     "requests:evidence-file",
+    "partners:selection-evidence-file",
+    "partners:selection-scores-csv",
 )
 
 
