@@ -165,6 +165,28 @@ class SelfCleaningForm(ServiceErrorMixin, forms.Form):
     )
 
 
+class DiscretionaryExclusionForm(ServiceErrorMixin, forms.Form):
+    ground = forms.ChoiceField(
+        label="Which discretionary exclusion ground does the exclusion rely on?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the discretionary exclusion ground the exclusion relies on"
+        },
+    )
+    reason = _reason(
+        "Your reasons",
+        help_text="The facts, the evidence you weighed (the supplier's declaration and any "
+        "self-cleaning evidence), and why exclusion is proportionate. The supplier receives "
+        "them with its letter.",
+    )
+
+    def __init__(self, *args, grounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [
+            (ground.key, f"{ground.label} ({ground.source})") for ground in grounds
+        ]
+
+
 class ShortlistForm(ServiceErrorMixin, forms.Form):
     chosen = forms.TypedMultipleChoiceField(
         label="Suppliers to invite to tender",

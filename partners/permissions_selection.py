@@ -70,14 +70,28 @@ def can_see_selection_dashboard(user: User, procurement: Procurement) -> bool:
     return bool(officer_roles(user, procurement.borough) & BOROUGH_WIDE_ROLES)
 
 
+def _no_live_shortlist(procurement: Procurement) -> bool:
+    return not procurement.shortlists.filter(
+        status__in=[ShortlistStatus.PROPOSED, ShortlistStatus.CONFIRMED]
+    ).exists()
+
+
+def can_decide_exclusions(user: User, procurement: Procurement) -> bool:
+    """Record self-cleaning evidence or exclude on a discretionary ground: the borough's
+    procurement officers, while in selection and before a shortlist is proposed."""
+    return (
+        in_selection(procurement)
+        and has_role(user, procurement.borough, OfficerRole.OFFICER)
+        and _no_live_shortlist(procurement)
+    )
+
+
 def can_moderate(user: User, procurement: Procurement) -> bool:
     """The lead officer, while in selection and no shortlist is waiting or confirmed."""
     return (
         in_selection(procurement)
         and is_lead_officer(user, procurement)
-        and not procurement.shortlists.filter(
-            status__in=[ShortlistStatus.PROPOSED, ShortlistStatus.CONFIRMED]
-        ).exists()
+        and _no_live_shortlist(procurement)
     )
 
 

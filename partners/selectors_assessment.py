@@ -56,6 +56,10 @@ class AssessedRequest:
     def self_cleaning(self):
         return getattr(self.request, "self_cleaning", None)
 
+    @property
+    def discretionary_exclusion(self):
+        return getattr(self.request, "discretionary_exclusion", None)
+
     def completed_by(self) -> list[int]:
         return [pk for pk, review in self.reviews.items() if review.completed_at is not None]
 
@@ -78,6 +82,11 @@ class AssessedRequest:
         reasons = [
             f"Failed question {number}: {questions[number - 1].text}" for number in self.failed
         ]
+        excluded = self.discretionary_exclusion
+        if excluded is not None:
+            reasons.append(
+                f"Excluded on a discretionary ground ({excluded.ground_label}): {excluded.reason}"
+            )
         return reasons + self.blocked_because
 
 

@@ -73,10 +73,11 @@ def submitted_count(procurement: Procurement) -> int:
 
 def _received(procurement: Procurement) -> QuerySet[ParticipationRequest]:
     """The requests received with their submissions (newest first), every evaluator's review
-    and marks, the consensus and any self-cleaning evidence: six queries."""
+    and marks, the consensus, any self-cleaning evidence and discretionary exclusion: six
+    queries."""
     return (
         ParticipationRequest.objects.filter(procurement=procurement, status__in=RECEIVED)
-        .select_related("organisation", "self_cleaning")
+        .select_related("organisation", "self_cleaning", "discretionary_exclusion")
         .prefetch_related(
             Prefetch(
                 "submissions",

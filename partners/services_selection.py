@@ -19,7 +19,7 @@ from core.audit import audit_record
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.mail import absolute_url, send_after_commit
-from core.models import OfficerRole, User
+from core.models import OfficerMembership, OfficerRole, User
 from core.permissions import has_role
 from core.services.documents import document_request
 from procurements.models import Procurement
@@ -27,6 +27,7 @@ from procurements.models import Procurement
 from .documents import LETTER_KIND
 from .models import (
     ConsensusScore,
+    DiscretionaryExclusion,
     EvaluatorReview,
     EvaluatorScore,
     Outcome,
@@ -35,10 +36,10 @@ from .models import (
     SelfCleaning,
     Shortlist,
     ShortlistEntry,
-    ShortlistStatus,
 )
 from .permissions_selection import (
     can_assess,
+    can_decide_exclusions,
     can_decide_shortlist,
     can_moderate,
     can_score_request,
@@ -52,7 +53,7 @@ from .selectors_assessment import (
 )
 from .selectors_selection import RECEIVED, requests_received
 from .services_common import organisation_admin_emails
-from .submission import published_questions
+from .submission import exclusion_grounds, published_questions
 
 REASON_MAX_LENGTH = 5000
 
@@ -78,6 +79,24 @@ def _request_lock(pk: int) -> ParticipationRequest:
 def _refuse(errors: dict[str, str], message: str) -> None:
     if errors:
         raise ApplicationError(message, extra={"errors": errors})
+
+
+def _text_problem(text: str, *, missing: str, what: str, required: bool = True) -> str:
+    """Why written ``text`` is refused ("" if it is not): empty when ``required`` (the
+    ``missing`` message), or longer than ``REASON_MAX_LENGTH`` ("``what`` in 5,000
+    characters or fewer")."""
+    if required and not text.strip():
+        return missing
+    if len(text.strip()) > REASON_MAX_LENGTH:
+        return f"{what} in {REASON_MAX_LENGTH:,} characters or fewer"
+    return ""
+
+
+def _written(text: str, *, field: str, missing: str, what: str, required: bool = True) -> str:
+    """``text`` stripped, or an ``ApplicationError`` naming ``field`` (see ``_text_problem``)."""
+    problem = _text_problem(text, missing=missing, what=what, required=required)
+    _refuse({field: problem} if problem else {}, problem)
+    return text.strip()
 
 
 # --- conflicts of interest ------------------------------------------------------------------
@@ -166,14 +185,15 @@ def conflict_declare_later(
             "You can declare a conflict here only on a request you are assessing, before you "
             "complete your marks for it. Tell the lead officer otherwise."
         )
-    if not details.strip():
-        raise ApplicationError(
-            "Describe your conflict of interest",
-            extra={"errors": {"details": "Describe your conflict of interest"}},
-        )
+    details = _written(
+        details,
+        field="details",
+        missing="Describe your conflict of interest",
+        what="Describe your conflict of interest",
+    )
     review = EvaluatorReview.objects.select_for_update().get(request=request, evaluator=actor)
     review.has_conflict = True
-    review.conflict_details = details.strip()[:REASON_MAX_LENGTH]
+    review.conflict_details = details
     review.declared_at = timezone.now()
     review.save(update_fields=["has_conflict", "conflict_details", "declared_at"])
     set_aside = EvaluatorScore.objects.filter(request=request, evaluator=actor).delete()[0]
@@ -358,6 +378,33 @@ def consensus_save(*, actor: User, request: ParticipationRequest, marks: Mapping
 
 
 @transaction.atomic
+def _refuse_unless_deciding_exclusions(actor: User, procurement: Procurement, doing: str) -> None:
+    if can_decide_exclusions(actor, procurement):
+        return
+    if in_selection(procurement) and has_role(actor, procurement.borough, OfficerRole.OFFICER):
+        raise ApplicationError(
+            f"A shortlist has been proposed: ask the approver to return it before you {doing}."
+        )
+    raise PermissionRefused(
+        f"Only the borough's procurement officers can {doing}, while the procurement is in "
+        "selection."
+    )
+
+
+def _received_row(request: ParticipationRequest):
+    """The request as the borough received it, with its flags."""
+    return next(
+        (
+            row
+            for row in requests_received(
+                procurement=request.procurement, on=london_date(timezone.now())
+            )
+            if row.request.pk == request.pk
+        ),
+        None,
+    )
+
+
 def self_cleaning_record(
     *, actor: User, request: ParticipationRequest, evidence: str
 ) -> SelfCleaning:
@@ -365,44 +412,21 @@ def self_cleaning_record(
     declared mandatory exclusion ground has self-cleaned, which lifts the block."""
     request = _request_lock(request.pk)
     procurement = request.procurement
-    if not (
-        in_selection(procurement) and has_role(actor, procurement.borough, OfficerRole.OFFICER)
-    ):
-        raise PermissionRefused(
-            "Only the borough's procurement officers can record self-cleaning evidence, while "
-            "the procurement is in selection."
-        )
-    if procurement.shortlists.filter(
-        status__in=[ShortlistStatus.PROPOSED, ShortlistStatus.CONFIRMED]
-    ).exists():
-        raise ApplicationError(
-            "A shortlist has been proposed: ask the approver to return it before you record "
-            "self-cleaning evidence."
-        )
+    _refuse_unless_deciding_exclusions(actor, procurement, "record self-cleaning evidence")
     if hasattr(request, "self_cleaning"):
         raise ApplicationError("Self-cleaning evidence is already recorded for this request.")
-    received = next(
-        (
-            row
-            for row in requests_received(procurement=procurement, on=london_date(timezone.now()))
-            if row.request.pk == request.pk
-        ),
-        None,
-    )
+    received = _received_row(request)
     if received is None or not (received.debarred or received.mandatory_grounds):
         raise ApplicationError(
             "Nothing blocks this request: self-cleaning evidence is needed only for a "
             "debarment list entry or a declared mandatory exclusion ground."
         )
-    evidence = evidence.strip()
-    if not evidence:
-        raise ApplicationError(
-            "Describe the self-cleaning evidence",
-            extra={"errors": {"evidence": "Describe the self-cleaning evidence"}},
-        )
-    if len(evidence) > REASON_MAX_LENGTH:
-        message = f"Describe the evidence in {REASON_MAX_LENGTH:,} characters or fewer"
-        raise ApplicationError(message, extra={"errors": {"evidence": message}})
+    evidence = _written(
+        evidence,
+        field="evidence",
+        missing="Describe the self-cleaning evidence",
+        what="Describe the evidence",
+    )
     record = SelfCleaning.objects.create(request=request, evidence=evidence, recorded_by=actor)
     _audit(
         actor=actor,
@@ -413,6 +437,47 @@ def self_cleaning_record(
         mandatory_grounds=len(received.mandatory_grounds),
     )
     return record
+
+
+@transaction.atomic
+def discretionary_exclusion_record(
+    *, actor: User, request: ParticipationRequest, ground: str, reason: str
+) -> DiscretionaryExclusion:
+    """An officer excludes a request on a discretionary exclusion ground of the regime, with
+    the reasons (for example a ground the supplier declared, weighed with its self-cleaning
+    evidence): the request no longer qualifies for the shortlist."""
+    request = _request_lock(request.pk)
+    procurement = request.procurement
+    _refuse_unless_deciding_exclusions(actor, procurement, "exclude a request")
+    if _received_row(request) is None:
+        raise ApplicationError("Only a request received before the deadline can be excluded.")
+    if DiscretionaryExclusion.objects.filter(request=request).exists():
+        raise ApplicationError("This request is already excluded.")
+    grounds = {g.key: g for g in exclusion_grounds(procurement) if not g.mandatory}
+    if ground not in grounds:
+        message = "Choose the discretionary exclusion ground the exclusion relies on"
+        raise ApplicationError(message, extra={"errors": {"ground": message}})
+    reason = _written(
+        reason,
+        field="reason",
+        missing="Give the reasons for excluding the request",
+        what="Give the reasons",
+    )
+    decision = DiscretionaryExclusion.objects.create(
+        request=request,
+        ground=ground,
+        ground_label=grounds[ground].label,
+        reason=reason,
+        decided_by=actor,
+    )
+    _audit(
+        actor=actor,
+        action="partners.request_excluded",
+        target=request,
+        procurement_id=procurement.pk,
+        ground=ground,
+    )
+    return decision
 
 
 # --- the shortlist -------------------------------------------------------------------------
@@ -495,10 +560,11 @@ def shortlist_propose(
         )
         if problem:
             errors["chosen"] = problem
-    if not reason.strip():
-        errors["reason"] = "Give the reasons for this shortlist"
-    elif len(reason) > REASON_MAX_LENGTH:
-        errors["reason"] = f"Give the reasons in {REASON_MAX_LENGTH:,} characters or fewer"
+    problem = _text_problem(
+        reason, missing="Give the reasons for this shortlist", what="Give the reasons"
+    )
+    if problem:
+        errors["reason"] = problem
     _refuse(errors, "The shortlist could not be proposed")
     shortlist = Shortlist.objects.create(
         procurement=procurement, reason=reason.strip(), proposed_by=actor
@@ -507,6 +573,7 @@ def shortlist_propose(
     for entry in entries:
         entry.shortlist = shortlist
     ShortlistEntry.objects.bulk_create(entries)
+    _ask_the_approver(procurement, shortlist)
     _audit(
         actor=actor,
         action="partners.shortlist_proposed",
@@ -515,6 +582,33 @@ def shortlist_propose(
         **_outcome_ids(entries),
     )
     return shortlist
+
+
+def _ask_the_approver(procurement: Procurement, shortlist: Shortlist) -> None:
+    """E-mail the named approver, or else every approver of the borough but the proposer,
+    once the proposal commits."""
+    if procurement.approver_id is not None:
+        recipients = [procurement.approver.email]
+    else:
+        recipients = list(
+            OfficerMembership.objects.filter(
+                borough=procurement.borough, role=OfficerRole.APPROVER, user__is_active=True
+            )
+            .exclude(user=shortlist.proposed_by_id)
+            .order_by("user__email")
+            .values_list("user__email", flat=True)
+        )
+    send_after_commit(
+        template="partners/selection/email/shortlist_proposed",
+        context={
+            "procurement": procurement,
+            "shortlist": shortlist,
+            "url": absolute_url(
+                reverse("partners:selection-decide", kwargs={"pk": procurement.pk})
+            ),
+        },
+        recipients=recipients,
+    )
 
 
 def _outcome_ids(entries) -> dict[str, list[int]]:
@@ -574,15 +668,13 @@ def shortlist_decide(*, actor: User, shortlist: Shortlist, confirm: bool, reason
             "Only an approver of the borough who did not propose the shortlist can decide it, "
             "while it waits for a decision."
         )
-    reason = reason.strip()
-    if not confirm and not reason:
-        raise ApplicationError(
-            "Give the reasons for returning the shortlist",
-            extra={"errors": {"reason": "Give the reasons for returning the shortlist"}},
-        )
-    if len(reason) > REASON_MAX_LENGTH:
-        message = f"Give the reasons in {REASON_MAX_LENGTH:,} characters or fewer"
-        raise ApplicationError(message, extra={"errors": {"reason": message}})
+    reason = _written(
+        reason,
+        field="reason",
+        missing="Give the reasons for returning the shortlist",
+        what="Give the reasons",
+        required=not confirm,
+    )
     if not confirm:
         shortlist.return_to_officer(by=actor, reason=reason)
         shortlist.save()

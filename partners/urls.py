@@ -28,6 +28,11 @@ urlpatterns = [
         name="selection-self-cleaning",
     ),
     path(
+        "<int:pk>/selection/requests/<int:request_pk>/exclude/",
+        views_assessment.exclude,
+        name="selection-exclude",
+    ),
+    path(
         "<int:pk>/selection/requests/<int:request_pk>/files/<str:sha256>/",
         views_assessment.evidence_file,
         name="selection-evidence-file",

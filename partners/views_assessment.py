@@ -27,6 +27,7 @@ from procurements.views.common import posted, procurement_for_view
 from .forms_assessment import (
     ConflictLaterForm,
     ConflictsDeclarationForm,
+    DiscretionaryExclusionForm,
     MarksForm,
     SelfCleaningForm,
     ShortlistDecisionForm,
@@ -35,6 +36,7 @@ from .forms_assessment import (
 from .models import EvaluatorReview, EvaluatorScore, EvidenceFile
 from .permissions_selection import (
     can_assess,
+    can_decide_exclusions,
     can_decide_shortlist,
     can_moderate,
     can_score_request,
@@ -59,13 +61,14 @@ from .services_selection import (
     conflict_declare_later,
     conflicts_declare,
     consensus_save,
+    discretionary_exclusion_record,
     evaluator_marks_save,
     outstanding_evaluators,
     self_cleaning_record,
     shortlist_decide,
     shortlist_propose,
 )
-from .submission import published_questions
+from .submission import exclusion_grounds, published_questions
 
 COMPLETE = "complete"
 NOT_AN_EVALUATOR = "Only the evaluators named on this procurement assess its requests."
@@ -392,6 +395,53 @@ def self_cleaning(request, pk: int, request_pk: int):
             "participation": participation,
             "row": row,
             "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exclude(request, pk: int, request_pk: int):
+    """An officer excludes a request on a discretionary ground of the regime, with reasons."""
+    procurement = _dashboard_procurement(request, pk)
+    participation = _received_or_404(procurement, request_pk)
+    row = next(
+        r
+        for r in assessed_requests(procurement=procurement, on=_today())
+        if r.request.pk == participation.pk
+    )
+    form = DiscretionaryExclusionForm(
+        posted(request),
+        grounds=[g for g in exclusion_grounds(procurement) if not g.mandatory],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            discretionary_exclusion_record(
+                actor=request.user,
+                request=participation,
+                ground=form.cleaned_data["ground"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                f"{participation.organisation.name} is excluded: its request will not be "
+                "shortlisted, and its letter gives your reasons.",
+            )
+            return redirect("partners:selection", pk=pk)
+    return render(
+        request,
+        "partners/selection/exclude.html",
+        {
+            "page_title": f"Exclude – {participation.organisation.name}",
+            "procurement": procurement,
+            "caption": _caption(procurement),
+            "participation": participation,
+            "row": row,
+            "form": form,
+            "may_exclude": can_decide_exclusions(request.user, procurement),
         },
     )
 

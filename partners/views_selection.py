@@ -19,6 +19,7 @@ from procurements.sections import uk_datetime_text
 from procurements.views.common import procurement_for_view
 
 from .permissions_selection import (
+    can_decide_exclusions,
     can_decide_shortlist,
     can_moderate,
     can_see_selection_dashboard,
@@ -85,6 +86,7 @@ def selection(request, pk: int):
             "progress": evaluator_progress(evaluators, rows),
             "in_selection": in_selection(procurement),
             "may_moderate": can_moderate(request.user, procurement),
+            "may_decide_exclusions": can_decide_exclusions(request.user, procurement),
             "is_lead": is_lead_officer(request.user, procurement),
             "live": live,
             "may_decide": live is not None and can_decide_shortlist(request.user, live),

@@ -3,6 +3,7 @@ consortium) with their evidence and exclusion declarations, and the debarment li
 
 from .assessment import (
     ConsensusScore,
+    DiscretionaryExclusion,
     EvaluatorReview,
     EvaluatorScore,
     Outcome,
@@ -42,6 +43,7 @@ __all__ = [
     "ConsensusScore",
     "ConsortiumMember",
     "DebarmentEntry",
+    "DiscretionaryExclusion",
     "EvaluatorReview",
     "EvaluatorScore",
     "EvidenceFile",

@@ -130,6 +130,26 @@ class SelfCleaning(models.Model):
         return f"Self-cleaning of {self.request}"
 
 
+class DiscretionaryExclusion(models.Model):
+    """An officer's decision to exclude a request on a discretionary exclusion ground of the
+    regime (PA 2023 Schedule 7; PCR 2015 reg. 57(8)), with the reasons: the request does not
+    qualify for the shortlist."""
+
+    request = models.OneToOneField(
+        ParticipationRequest, on_delete=models.PROTECT, related_name="discretionary_exclusion"
+    )
+    ground = models.CharField(max_length=64)
+    ground_label = models.CharField(max_length=300)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Exclusion of {self.request} ({self.ground_label})"
+
+
 class ShortlistStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed, waiting for the approver"
     CONFIRMED = "confirmed", "Confirmed"

@@ -2,7 +2,8 @@
 
 The pages come from the permission matrix: every URL a persona gets with a 200
 (the Django admin aside, which is Django's own markup, and the URLs that answer
-with a file, a CSV or JSON rather than a page). A new page is swept as soon as its matrix entry exists.
+with a file, a CSV or JSON rather than a page). A new page is swept as soon as its
+matrix entry exists.
 """
 
 import pytest

@@ -7,21 +7,9 @@ from typing import Any
 from tests.permission_matrix import LOGIN, Entry, PatternInfo, Redirect, outcomes
 
 
-def procurement_in_selection(personas):
-    """A call of borough A whose deadline has passed, with supplier A's request received and
-    evaluator A named on it (not yet declared)."""
-    from procurements.models import Procurement
-    from tests.partners.request_samples import open_call
-    from tests.partners.test_selection_page import close, submitted
-
-    procurement = open_call(personas)
-    request = submitted(personas, procurement, personas.org_a, personas.supplier_a_admin)
-    procurement.evaluators.add(personas.evaluator_a)
-    close(procurement)
-    return Procurement.objects.get(pk=procurement.pk), request
-
-
 def _kwargs(personas, info: PatternInfo) -> dict[str, Any]:
+    from tests.partners.selection_samples import procurement_in_selection
+
     procurement, request = procurement_in_selection(personas)
     values: dict[str, Any] = {"pk": procurement.pk}
     if "<int:request_pk>" in info.route:
@@ -31,6 +19,7 @@ def _kwargs(personas, info: PatternInfo) -> dict[str, Any]:
 
 def _with_proposed_shortlist(personas, info: PatternInfo) -> dict[str, Any]:
     from partners.models import Outcome, Shortlist, ShortlistEntry
+    from tests.partners.selection_samples import procurement_in_selection
 
     procurement, request = procurement_in_selection(personas)
     shortlist = Shortlist.objects.create(
@@ -43,26 +32,9 @@ def _with_proposed_shortlist(personas, info: PatternInfo) -> dict[str, Any]:
 
 
 def _with_evidence_file(personas, info: PatternInfo) -> dict[str, Any]:
-    """The request received holds an evidence file in its last submission."""
-    from partners.models import RequestSubmission
-    from tests.matrix.evidence import _stored_file
+    from tests.partners.selection_samples import with_evidence_file
 
-    procurement, request = procurement_in_selection(personas)
-    answer = request.answers.filter(question__kind="scored").first()
-    evidence = _stored_file(personas, answer=answer)
-    submission = request.submissions.get()
-    for item in submission.content["answers"]:
-        if item["question_id"] == answer.question_id:
-            item["files"] = [
-                {
-                    "name": evidence.name,
-                    "size": evidence.size,
-                    "sha256": evidence.sha256,
-                    "content_type": evidence.content_type,
-                }
-            ]
-    RequestSubmission.objects.filter(pk=submission.pk).update(content=submission.content)
-    return {"pk": procurement.pk, "request_pk": request.pk, "sha256": evidence.sha256}
+    return with_evidence_file(personas)
 
 
 # The borough's officers, approvers and administrators: the dashboard's people.
@@ -103,7 +75,7 @@ ENTRIES: list = [
         why="Declaring a conflict later is a POST only.",
     ),
     Entry(
-        "partners:selection-[ms][oe]*",  # moderate, self-cleaning
+        "partners:selection-[mse][oex]*",  # moderate, self-cleaning, exclude
         outcomes(404, evaluator_a=403, anonymous=LOGIN, **DASHBOARD),
         kwargs=_kwargs,
         why="The dashboard's people read a request and its marks after the deadline; evaluators "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from partners.models import (
     ConsortiumMember,
     ExclusionDeclaration,
     ParticipationRequest,
+    RequestSubmission,
     SelectionQuestion,
     Shortlist,
 )
@@ -200,3 +202,39 @@ def propose(personas, selection: Selection, chosen: Iterable[ParticipationReques
         chosen=[request.pk for request in chosen],
         reason="The three best-ranked requests, as the invitation to tender announced.",
     )
+
+
+# --- for the permission matrix and the page tests ----------------------------------------
+
+
+def procurement_in_selection(personas):
+    """A call of borough A whose deadline has passed, with supplier A's request received and
+    evaluator A named on it (not yet declared)."""
+    procurement = open_call(personas)
+    request = submitted(personas, procurement, personas.org_a, personas.supplier_a_admin)
+    procurement.evaluators.add(personas.evaluator_a)
+    close(procurement)
+    return Procurement.objects.get(pk=procurement.pk), request
+
+
+def with_evidence_file(personas) -> dict[str, Any]:
+    """The request received holds an evidence file in its last submission."""
+    import tests.permission_matrix  # noqa: F401  (first: it loads every tests.matrix module)
+    from tests.matrix.evidence import _stored_file
+
+    procurement, request = procurement_in_selection(personas)
+    answer = request.answers.filter(question__kind="scored").first()
+    evidence = _stored_file(personas, answer=answer)
+    submission = request.submissions.get()
+    for item in submission.content["answers"]:
+        if item["question_id"] == answer.question_id:
+            item["files"] = [
+                {
+                    "name": evidence.name,
+                    "size": evidence.size,
+                    "sha256": evidence.sha256,
+                    "content_type": evidence.content_type,
+                }
+            ]
+    RequestSubmission.objects.filter(pk=submission.pk).update(content=submission.content)
+    return {"pk": procurement.pk, "request_pk": request.pk, "sha256": evidence.sha256}

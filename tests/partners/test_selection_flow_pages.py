@@ -279,9 +279,9 @@ def test_selection_pages_make_the_same_number_of_queries_whatever_the_number_of_
 
 
 def test_evidence_files_open_to_an_evaluator_without_a_conflict_after_the_deadline(personas, login):
-    from tests.matrix.assessment import _with_evidence_file
+    from tests.partners.selection_samples import with_evidence_file
 
-    kwargs = _with_evidence_file(personas, None)
+    kwargs = with_evidence_file(personas)
     procurement = Procurement.objects.get(pk=kwargs["pk"])
     url = reverse("partners:selection-evidence-file", kwargs=kwargs)
     evaluator = login(personas.evaluator_a)
@@ -299,9 +299,9 @@ def test_evidence_files_open_to_an_evaluator_without_a_conflict_after_the_deadli
 
 
 def test_evidence_files_are_refused_to_an_evaluator_with_a_conflict(personas, login):
-    from tests.matrix.assessment import _with_evidence_file
+    from tests.partners.selection_samples import with_evidence_file
 
-    kwargs = _with_evidence_file(personas, None)
+    kwargs = with_evidence_file(personas)
     procurement = Procurement.objects.get(pk=kwargs["pk"])
     request = ParticipationRequest.objects.get(pk=kwargs["request_pk"])
     evaluator = login(personas.evaluator_a)
