@@ -100,6 +100,15 @@ def _received_or_404(procurement, request_pk: int):
     return participation
 
 
+def _assessed(procurement, participation, questions=None):
+    """The assessment of one request received (``_received_or_404`` found it)."""
+    return next(
+        row
+        for row in assessed_requests(procurement=procurement, on=_today(), questions=questions)
+        if row.request.pk == participation.pk
+    )
+
+
 def _caption(procurement) -> str:
     return f"{procurement.reference} {procurement.title}"
 
@@ -281,11 +290,7 @@ def moderate(request, pk: int, request_pk: int):
     procurement = _dashboard_procurement(request, pk)
     participation = _received_or_404(procurement, request_pk)
     questions = published_questions(procurement)
-    row = next(
-        r
-        for r in assessed_requests(procurement=procurement, on=_today(), questions=questions)
-        if r.request.pk == participation.pk
-    )
+    row = _assessed(procurement, participation, questions)
     waiting = outstanding_evaluators(participation)
     may_moderate = can_moderate(request.user, procurement) and not waiting
     initial_marks = dict(row.consensus)
@@ -365,11 +370,7 @@ def moderate(request, pk: int, request_pk: int):
 def self_cleaning(request, pk: int, request_pk: int):
     procurement = _dashboard_procurement(request, pk)
     participation = _received_or_404(procurement, request_pk)
-    row = next(
-        r
-        for r in assessed_requests(procurement=procurement, on=_today())
-        if r.request.pk == participation.pk
-    )
+    row = _assessed(procurement, participation)
     form = SelfCleaningForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -405,11 +406,7 @@ def exclude(request, pk: int, request_pk: int):
     """An officer excludes a request on a discretionary ground of the regime, with reasons."""
     procurement = _dashboard_procurement(request, pk)
     participation = _received_or_404(procurement, request_pk)
-    row = next(
-        r
-        for r in assessed_requests(procurement=procurement, on=_today())
-        if r.request.pk == participation.pk
-    )
+    row = _assessed(procurement, participation)
     form = DiscretionaryExclusionForm(
         posted(request),
         grounds=[g for g in exclusion_grounds(procurement) if not g.mandatory],
