@@ -70,28 +70,35 @@ def can_see_selection_dashboard(user: User, procurement: Procurement) -> bool:
     return bool(officer_roles(user, procurement.borough) & BOROUGH_WIDE_ROLES)
 
 
-def _no_live_shortlist(procurement: Procurement) -> bool:
-    return not procurement.shortlists.filter(
-        status__in=[ShortlistStatus.PROPOSED, ShortlistStatus.CONFIRMED]
-    ).exists()
+def _no_live_shortlist(procurement: Procurement, live: bool | None) -> bool:
+    """No shortlist waits or is confirmed; ``live`` is that already known (a page that has
+    read the shortlist), else it is asked."""
+    if live is None:
+        live = procurement.shortlists.filter(
+            status__in=[ShortlistStatus.PROPOSED, ShortlistStatus.CONFIRMED]
+        ).exists()
+    return not live
 
 
-def can_decide_exclusions(user: User, procurement: Procurement) -> bool:
+def can_decide_exclusions(
+    user: User, procurement: Procurement, *, live: bool | None = None
+) -> bool:
     """Record self-cleaning evidence or exclude on a discretionary ground: the borough's
-    procurement officers, while in selection and before a shortlist is proposed."""
+    procurement officers, while in selection and before a shortlist is proposed (``live``:
+    see ``_no_live_shortlist``)."""
     return (
         in_selection(procurement)
         and has_role(user, procurement.borough, OfficerRole.OFFICER)
-        and _no_live_shortlist(procurement)
+        and _no_live_shortlist(procurement, live)
     )
 
 
-def can_moderate(user: User, procurement: Procurement) -> bool:
+def can_moderate(user: User, procurement: Procurement, *, live: bool | None = None) -> bool:
     """The lead officer, while in selection and no shortlist is waiting or confirmed."""
     return (
         in_selection(procurement)
         and is_lead_officer(user, procurement)
-        and _no_live_shortlist(procurement)
+        and _no_live_shortlist(procurement, live)
     )
 
 

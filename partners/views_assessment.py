@@ -452,7 +452,8 @@ def shortlist(request, pk: int):
     questions = published_questions(procurement)
     rows = assessed_requests(procurement=procurement, on=_today(), questions=questions)
     ranked = ranking(rows, questions)
-    may_propose = can_moderate(request.user, procurement)
+    live = live_shortlist(procurement)
+    may_propose = can_moderate(request.user, procurement, live=live is not None)
     form = ShortlistForm(
         posted(request) if may_propose else None,
         ranked=ranked,
@@ -495,7 +496,7 @@ def shortlist(request, pk: int):
             "unmoderated": [row for row in rows if not row.moderated(questions)],
             "form": form,
             "may_propose": may_propose,
-            "live": live_shortlist(procurement),
+            "live": live,
         },
     )
 

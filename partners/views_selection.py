@@ -85,8 +85,10 @@ def selection(request, pk: int):
             "evaluators": evaluators,
             "progress": evaluator_progress(evaluators, rows),
             "in_selection": in_selection(procurement),
-            "may_moderate": can_moderate(request.user, procurement),
-            "may_decide_exclusions": can_decide_exclusions(request.user, procurement),
+            "may_moderate": can_moderate(request.user, procurement, live=live is not None),
+            "may_decide_exclusions": can_decide_exclusions(
+                request.user, procurement, live=live is not None
+            ),
             "is_lead": is_lead_officer(request.user, procurement),
             "live": live,
             "may_decide": live is not None and can_decide_shortlist(request.user, live),
