@@ -63,7 +63,7 @@ def bench(name: str, procurement) -> None:
 def main() -> None:
     with throwaway_database("portal_benchmark_itt"):
         from core.models import OfficerRole
-        from ip_rights.management.commands.seed_demo_procurements import (
+        from ip_rights.demo.falls import (
             FALLS_CRITERIA,
             FALLS_REQUIREMENTS,
         )

@@ -1,6 +1,7 @@
 from io import BytesIO
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pypdf import PdfReader
@@ -11,15 +12,22 @@ from core.services.documents import document_render
 from ip_rights.models import IPTerms
 from partners.debarment import debarment_matches
 from partners.models import (
+    ConsensusScore,
     ConsortiumMember,
     DebarmentEntry,
+    EvaluatorReview,
+    EvaluatorScore,
+    Outcome,
     ParticipationRequest,
     RequestStatus,
     RequestSubmission,
     SelectionQuestion,
+    Shortlist,
+    ShortlistEntry,
+    ShortlistStatus,
 )
 from partners.selectors_selection import requests_received
-from partners.submission import submission_problems
+from partners.submission import published_questions, submission_problems
 from procurements.models import (
     AwardCriterion,
     MinimumRequirement,
@@ -40,6 +48,7 @@ HEATING = "Low-carbon heating for council homes"
 LONELINESS = "Loneliness in later life"
 SCHOOL_STREETS = "Cleaner air on the way to school"
 DISCHARGE = "Safer homes after hospital discharge"
+CARERS = "Digital support for unpaid carers"
 
 
 @pytest.fixture
@@ -63,6 +72,12 @@ def _counts() -> dict[str, int]:
             RequestSubmission,
             ConsortiumMember,
             DebarmentEntry,
+            EvaluatorReview,
+            EvaluatorScore,
+            ConsensusScore,
+            Shortlist,
+            ShortlistEntry,
+            GeneratedDocument,
             AuditEvent,
         )
     }
@@ -252,6 +267,102 @@ def test_safer_homes_has_one_request_from_an_organisation_on_the_debarment_list(
     assert len(received) - 1 > procurement.number_to_invite == 3
 
 
+def test_unpaid_carers_is_in_tendering_with_the_shortlist_confirmed_by_the_approver(demo):
+    procurement = Procurement.objects.get(title=CARERS)
+    [shortlist] = procurement.shortlists.all()
+    entries = list(shortlist.entries.select_related("request__organisation"))
+    outcomes = {entry.request.organisation.name: entry.outcome for entry in entries}
+
+    assert procurement.status == ProcurementStatus.TENDERING
+    assert shortlist.status == ShortlistStatus.CONFIRMED
+    assert shortlist.proposed_by.email == "officer@example.org"
+    assert shortlist.decided_by.email == "approver@example.org"
+    assert shortlist.reason and shortlist.decided_at is not None
+    # Four qualify, three places: at least 3 and no more than the number announced.
+    assert outcomes == {
+        "Homeward Health Technologies Ltd": Outcome.SHORTLISTED,
+        "Northway Digital Health Ltd": Outcome.SHORTLISTED,
+        "Assistive Robotics Lab Ltd": Outcome.SHORTLISTED,
+        "Kingsmead Care and Repair CIC": Outcome.NOT_SHORTLISTED,
+        "Sentinel Home Safety Ltd": Outcome.EXCLUDED,
+    }
+    assert procurement.number_to_invite == 3
+    ranked = sorted((e for e in entries if e.rank is not None), key=lambda e: e.rank)
+    assert [e.rank for e in ranked] == [1, 2, 3, 4]
+    assert [e.outcome for e in ranked] == [Outcome.SHORTLISTED] * 3 + [Outcome.NOT_SHORTLISTED]
+    assert ranked[0].request.is_consortium
+    for entry in entries:
+        assert entry.request.status == entry.outcome, entry.request.organisation.name
+    confirmed = AuditEvent.objects.get(
+        action="partners.shortlist_confirmed", target_id=str(procurement.pk)
+    )
+    assert confirmed.actor.email == "approver@example.org"
+    assert confirmed.data["status"] == ProcurementStatus.TENDERING
+
+
+def test_unpaid_carers_requests_were_each_marked_with_reasons_and_moderated(demo):
+    procurement = Procurement.objects.get(title=CARERS)
+    questions = published_questions(procurement)
+    requests = list(ParticipationRequest.objects.filter(procurement=procurement))
+
+    assert len(requests) == 5
+    for request in requests:
+        [review] = EvaluatorReview.objects.filter(request=request)
+        assert review.evaluator.email == "evaluator@example.org"
+        assert not review.has_conflict
+        assert review.completed_at is not None
+        marks = EvaluatorScore.objects.filter(request=request)
+        consensus = ConsensusScore.objects.filter(request=request)
+        assert sorted(m.question_id for m in marks) == sorted(q.pk for q in questions)
+        assert sorted(c.question_id for c in consensus) == sorted(q.pk for q in questions)
+        assert all(mark.reason for mark in [*marks, *consensus])
+        assert {c.moderated_by.email for c in consensus} == {"officer@example.org"}
+    # Each request has its own scores, and moderation changed at least one evaluator's mark.
+    totals = {e.total for e in ShortlistEntry.objects.filter(shortlist__procurement=procurement)}
+    assert len(totals) == 5
+    assert any(
+        ConsensusScore.objects.filter(request=mark.request, question_id=mark.question_id).exclude(
+            score=mark.score
+        )
+        for mark in EvaluatorScore.objects.filter(request__in=requests, score__isnull=False)
+    )
+
+
+def test_unpaid_carers_every_request_received_has_its_selection_letter(demo):
+    procurement = Procurement.objects.get(title=CARERS)
+    entries = ShortlistEntry.objects.filter(shortlist__procurement=procurement).select_related(
+        "request__organisation"
+    )
+    entry_type = ContentType.objects.get_for_model(ShortlistEntry)
+    received = set(
+        ParticipationRequest.objects.filter(procurement=procurement).values_list("pk", flat=True)
+    )
+
+    assert {entry.request_id for entry in entries} == received
+    for entry in entries:
+        [letter] = GeneratedDocument.objects.filter(
+            kind="selection_letter", content_type=entry_type, object_id=str(entry.pk)
+        )
+        invited = entry.outcome == Outcome.SHORTLISTED
+        assert letter.title.startswith(
+            "Invitation to tender" if invited else "Outcome of your request to participate"
+        ), entry.request.organisation.name
+        assert entry.request.organisation.name in letter.title
+    regret = GeneratedDocument.objects.get(
+        kind="selection_letter", title__contains="Kingsmead Care and Repair CIC"
+    )
+    document = (
+        regret if regret.status == DocumentStatus.READY else document_render(document_id=regret.pk)
+    )
+    assert document.status == DocumentStatus.READY, document.error
+    with document.file.open("rb") as pdf:
+        text = " ".join(
+            " ".join(page.extract_text().split()) for page in PdfReader(BytesIO(pdf.read())).pages
+        )
+    assert "Ranked 4 of the 4 requests that qualified" in text
+    assert "whose role is not set out" in text  # the moderated reason for its mark
+
+
 def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
     procurement = Procurement.objects.get(title=SCHOOL_STREETS)
 
@@ -265,7 +376,7 @@ def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
     assert "diffusion-tube" in _ready_itt_text(amendment.version)
 
 
-@pytest.mark.parametrize("title", [FALLS, LONELINESS, SCHOOL_STREETS, DISCHARGE])
+@pytest.mark.parametrize("title", [FALLS, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS])
 def test_each_demo_timetable_gives_an_indicative_start_after_the_invitation_to_tender(demo, title):
     procurement = Procurement.objects.get(title=title)
 
@@ -295,8 +406,11 @@ def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_ho
     call_command("seed_demo")
 
     assert _counts() == counts
-    assert counts["Procurement"] == 5
-    assert counts["ParticipationRequest"] == 6  # one for loneliness, five for discharge
+    assert counts["Procurement"] == 6
+    # One for loneliness, five for discharge, five for unpaid carers.
+    assert counts["ParticipationRequest"] == 11
     assert counts["DebarmentEntry"] == 1
+    assert counts["Shortlist"] == 1
+    assert counts["ShortlistEntry"] == 5
     assert Procurement.objects.filter(title=FALLS).count() == 1
     call_command("verify_audit")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.calendar import LONDON, london_date, working_day_on_or_after
 from core.models import DocumentStatus, GeneratedDocument
-from ip_rights.management.commands.seed_demo_procurements import (
+from ip_rights.demo.falls import (
     FALLS_CHALLENGE,
     FALLS_CRITERIA,
     FALLS_IP_TERMS,

@@ -16,7 +16,7 @@ from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, DocumentStatus, GeneratedDocument
 from core.services.documents import DOCUMENT_MAX_ATTEMPTS, document_fail, document_render
-from ip_rights.management.commands.seed_demo_procurements import FALLS_MARKET_GAP
+from ip_rights.demo.falls import FALLS_MARKET_GAP
 from procurements.models import (
     EngagementEvent,
     MarketEngagement,

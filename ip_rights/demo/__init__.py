@@ -1,0 +1,1 @@
+"""The demo borough's procurements, as data: what `seed_demo_procurements` builds."""
