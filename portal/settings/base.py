@@ -138,6 +138,10 @@ STORAGES = {
 # The largest evidence file a supplier may upload (partners/evidence.py), in bytes.
 EVIDENCE_MAX_BYTES = int(env("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 
+# The master key of the tender box (core.sealing): 32 bytes, URL-safe base64
+# (`manage.py new_sealing_key` makes one). Without it no proposal is accepted.
+SEALING_MASTER_KEY = env("SEALING_MASTER_KEY", "")
+
 REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

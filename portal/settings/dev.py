@@ -5,6 +5,8 @@ from .base import env
 
 DEBUG = True
 SECRET_KEY = env("DJANGO_SECRET_KEY", "dev-only-not-secret-innovation-partnerships")
+# A fixed key so the embedded default can seal proposals; never use it in production.
+SEALING_MASTER_KEY = env("SEALING_MASTER_KEY", "ZGV2LW9ubHktbm90LXNlY3JldC1zZWFsaW5nLWtleSE=")
 ALLOWED_HOSTS = ["*"]
 CELERY_TASK_ALWAYS_EAGER = True
 HEALTH_CHECK_BROKER = False  # tasks run in the web process: no broker to report

@@ -9,6 +9,7 @@ from .base import *  # noqa: F403
 from .base import BASE_DIR, REDIS_URL, env, env_bool
 
 SECRET_KEY = "test-only-not-secret"
+SEALING_MASTER_KEY = "dGVzdC1vbmx5LW5vdC1zZWNyZXQtc2VhbGluZy1rZXk="
 ALLOWED_HOSTS = ["*"]
 DATABASES = {
     "default": dj_database_url.parse(
