@@ -93,12 +93,12 @@ def rank(candidates: Iterable[Candidate]) -> list[tuple[int, Candidate]]:
     return ranked
 
 
-MINIMUM_TO_INVITE = 3
-
-
-def shortlist_size_problem(*, chosen: int, qualifying: int, to_invite: int | None) -> str:
-    """Why a shortlist of ``chosen`` requests may not stand, or "" if it may (RULES.md point 3:
-    not below 3 where at least 3 qualify; PCR 2015 reg. 65(2))."""
+def shortlist_size_problem(
+    *, chosen: int, qualifying: int, to_invite: int | None, minimum: int
+) -> str:
+    """Why a shortlist of ``chosen`` requests may not stand, or "" if it may: not above the
+    number announced, and not below the regime's ``minimum`` (``RegimeRules.min_to_invite``:
+    3) where at least that many qualify (RULES.md point 3; PCR 2015 reg. 65(2))."""
     if qualifying == 0:
         return (
             "No request qualifies: none can be invited. Cancel the procurement or record "
@@ -111,7 +111,7 @@ def shortlist_size_problem(*, chosen: int, qualifying: int, to_invite: int | Non
             f"The invitation to tender announced that {to_invite} suppliers would be invited: "
             f"choose no more than {to_invite}"
         )
-    least = min(MINIMUM_TO_INVITE, qualifying)
+    least = min(minimum, qualifying)
     if chosen < least:
         return (
             f"{qualifying} requests qualify, so at least {least} suppliers must be invited: "

@@ -23,6 +23,7 @@ from core.models import OfficerMembership, OfficerRole, User
 from core.permissions import has_role
 from core.services.documents import document_request
 from procurements.models import Procurement
+from procurements.rules import REGIMES
 
 from .documents import LETTER_KIND
 from .models import (
@@ -557,6 +558,7 @@ def shortlist_propose(
             chosen=len(chosen_set),
             qualifying=len(qualifying),
             to_invite=procurement.number_to_invite,
+            minimum=REGIMES[procurement.regime].min_to_invite,
         )
         if problem:
             errors["chosen"] = problem

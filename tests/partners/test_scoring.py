@@ -221,7 +221,9 @@ def test_ties_share_a_rank_and_are_listed_by_name_then_id():
     ],
 )
 def test_the_shortlist_size_rules(chosen, qualifying, to_invite, refused):
-    problem = shortlist_size_problem(chosen=chosen, qualifying=qualifying, to_invite=to_invite)
+    problem = shortlist_size_problem(
+        chosen=chosen, qualifying=qualifying, to_invite=to_invite, minimum=3
+    )
 
     if refused:
         assert refused in problem
@@ -244,6 +246,8 @@ def test_a_shortlist_size_is_accepted_exactly_when_the_rules_allow_it(
         and chosen >= min(3, qualifying)
     )
 
-    problem = shortlist_size_problem(chosen=chosen, qualifying=qualifying, to_invite=to_invite)
+    problem = shortlist_size_problem(
+        chosen=chosen, qualifying=qualifying, to_invite=to_invite, minimum=3
+    )
 
     assert (problem == "") == allowed
