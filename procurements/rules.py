@@ -120,6 +120,9 @@ class RegimeRules:
     began_source: str = ""
     # The exclusion grounds every supplier of a request declares (procurements.exclusion_grounds).
     exclusion_grounds: tuple[ExclusionGround, ...] = ()
+    # The shortest time for the first tenders, in calendar days from the invitation to tender.
+    min_tender_days: int = 0
+    tender_source: str = ""
 
     def governs_procedure_begun_on(self, day: date) -> bool:
         """Whether a procedure that began on ``day`` follows this regime."""
@@ -152,6 +155,17 @@ class RegimeRules:
             self.amendment_min_days_before_deadline,
             self.day_count,
             regions=self.calendar_regions,
+        )
+        if self.deadlines_on_working_days:
+            day = working_day_on_or_after(day, regions=self.calendar_regions)
+        return day
+
+    def earliest_tender_deadline(self, invited_on: date) -> date:
+        """The first day the deadline for first tenders may fall on, for tenders invited on
+        ``invited_on``: ``min_tender_days`` calendar days, moved to a working day when
+        deadlines must fall on one."""
+        day = period_last_day(
+            invited_on, self.min_tender_days, DayCount.CALENDAR_DAYS, regions=self.calendar_regions
         )
         if self.deadlines_on_working_days:
             day = working_day_on_or_after(day, regions=self.calendar_regions)
@@ -212,6 +226,12 @@ PA2023_RULES = RegimeRules(
     began_on_or_after=PA2023_COMMENCEMENT,
     began_source=COMMENCEMENT_SOURCE,
     exclusion_grounds=PA2023_GROUNDS,
+    min_tender_days=25,
+    tender_source=(
+        "PA 2023 s.54(3), the table of minimum tendering periods: 25 days for the first "
+        "tenders when the tender documents are provided electronically (10 days after a "
+        "qualifying planned procurement notice, UK3, which the portal does not yet compose)"
+    ),
 )
 
 PCR2015_RULES = RegimeRules(
@@ -249,6 +269,12 @@ PCR2015_RULES = RegimeRules(
     began_before=PA2023_COMMENCEMENT,
     began_source=COMMENCEMENT_SOURCE,
     exclusion_grounds=PCR2015_GROUNDS,
+    min_tender_days=10,
+    tender_source=(
+        "PCR 2015 reg. 31 and reg. 47(1): the authority sets a time limit long enough for the "
+        "complexity of the contract; the portal asks for at least 10 days as reasonable "
+        "practice (check)"
+    ),
 )
 
 REGIMES: dict[str, RegimeRules] = {rules.key: rules for rules in (PA2023_RULES, PCR2015_RULES)}
