@@ -49,6 +49,7 @@ from .services_consortia import (
     subcontractor_remove,
 )
 from .submission import exclusion_grounds, participation_closed_message, participation_open
+from .views_common import perform, refusal_of
 
 
 def _posted(request):
@@ -183,13 +184,8 @@ def consortium_member_remove_view(request, pk: int, member_pk: int):
     member = _member_or_404(participation, member_pk)
     error = None
     if request.method == "POST":
-        try:
-            consortium_member_remove(actor=request.user, member=member)
-        except PermissionRefused as refusal:
-            raise PermissionDenied(refusal.message) from refusal
-        except ApplicationError as refusal:
-            error = refusal.message
-        else:
+        error = refusal_of(lambda: consortium_member_remove(actor=request.user, member=member))
+        if not error:
             messages.success(request, f"{member.organisation.name} removed from the consortium.")
             return redirect("requests:consortium", pk=participation.pk)
     return _page(
@@ -306,18 +302,12 @@ def _invitation_or_404(request, pk: int):
 @require_POST
 def consortium_invitation_confirm(request, pk: int):
     member = _invitation_or_404(request, pk)
-    try:
-        consortium_member_confirm(actor=request.user, member=member)
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            f"You confirmed that {member.organisation.name} is in the consortium led by "
-            f"{member.request.organisation.name}.",
-        )
+    perform(
+        request,
+        lambda: consortium_member_confirm(actor=request.user, member=member),
+        success=f"You confirmed that {member.organisation.name} is in the consortium led by "
+        f"{member.request.organisation.name}.",
+    )
     return redirect("requests:consortium-invitations")
 
 

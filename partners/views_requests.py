@@ -66,6 +66,7 @@ from .submission import (
     submission_content,
     submission_problems,
 )
+from .views_common import perform, refusal_of
 
 SUPPLIERS_ONLY = "Only members of a supplier organisation have requests to participate."
 
@@ -396,13 +397,8 @@ def request_withdraw_view(request, pk: int):
     participation = _request_or_404(request, pk)
     error = ""
     if request.method == "POST":
-        try:
-            request_withdraw(actor=request.user, request=participation)
-        except PermissionRefused as refusal:
-            raise PermissionDenied(refusal.message) from refusal
-        except ApplicationError as refusal:
-            error = refusal.message
-        else:
+        error = refusal_of(lambda: request_withdraw(actor=request.user, request=participation))
+        if not error:
             messages.success(
                 request,
                 "Your request has been withdrawn. The borough will not assess it. You can "
@@ -426,16 +422,10 @@ def request_withdraw_view(request, pk: int):
 @require_POST
 def request_restart_view(request, pk: int):
     participation = _request_or_404(request, pk)
-    try:
-        request_restart(actor=request.user, request=participation)
-    except PermissionRefused as error:
-        raise PermissionDenied(error.message) from error
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            "Your request is a draft again, with everything it held. Submit it before the "
-            "deadline for the borough to assess it.",
-        )
+    perform(
+        request,
+        lambda: request_restart(actor=request.user, request=participation),
+        success="Your request is a draft again, with everything it held. Submit it before the "
+        "deadline for the borough to assess it.",
+    )
     return redirect("requests:detail", pk=participation.pk)
