@@ -28,6 +28,13 @@ class PartnersConfig(AppConfig):
                 order=20,
             ),
             PageLink(
+                "Invitations to tender",
+                "tenders:list",
+                "Submit your proposal in the sealed tender box before the deadline, and keep "
+                "your receipts.",
+                order=25,
+            ),
+            PageLink(
                 "Evidence library",
                 "requests:library",
                 "Company facts, case studies and accreditations to reuse in any request.",
@@ -42,5 +49,14 @@ class PartnersConfig(AppConfig):
                 "How many have been submitted; after the deadline, who applied and the flags "
                 "to check.",
                 order=10,
+            )
+        )
+        PROCUREMENT_PAGES.register(
+            PageLink(
+                "Tenders",
+                "partners:tenders",
+                "Open a round of tenders; until the box is opened, how many proposals were "
+                "submitted; then the proposals, and every attempt and access.",
+                order=20,
             )
         )

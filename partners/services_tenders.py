@@ -686,8 +686,8 @@ def submission_read(*, actor: User, submission: ProposalSubmission) -> dict[str,
 
 @_refusing("tenders.read_refused")
 def file_read(*, actor: User, record: ProposalFile) -> tuple[str, Iterator[bytes]]:
-    """A proposal file's name and bytes: for its own organisation while the round takes
-    proposals, for authorised officers once opened; recorded either way."""
+    """A proposal file's name and bytes: for its own organisation at any time, for authorised
+    officers once the round is opened; recorded either way."""
     record = ProposalFile.objects.select_related(
         "proposal__round__procurement__borough", "proposal__request__organisation"
     ).get(pk=record.pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_assessment, views_selection
+from . import urls_tenders_officer, views, views_assessment, views_selection
 
 app_name = "partners"
 
@@ -68,4 +68,5 @@ urlpatterns = [
         views.selection_question_remove_view,
         name="selection-question-remove",
     ),
+    *urls_tenders_officer.urlpatterns,
 ]

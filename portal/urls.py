@@ -24,5 +24,6 @@ urlpatterns = [
     path("procurements/", include("ip_rights.urls")),
     path("procurements/", include("partners.urls")),
     path("requests/", include("partners.urls_supplier")),
+    path("tenders/", include("partners.urls_tenders")),
     path("", include("core.urls")),
 ]

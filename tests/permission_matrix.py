@@ -904,5 +904,7 @@ for _module in (
     "tests.matrix.evidence",
     "tests.matrix.selection",
     "tests.matrix.assessment",
+    "tests.matrix.tenders_officer",
+    "tests.matrix.tenders_supplier",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES

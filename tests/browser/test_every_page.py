@@ -22,6 +22,8 @@ NOT_PAGES = (
     "requests:evidence-file",
     "partners:selection-evidence-file",
     "partners:selection-scores-csv",
+    "partners:tenders-file",
+    "tenders:file",
 )
 
 

@@ -414,3 +414,26 @@ def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_ho
     assert counts["ShortlistEntry"] == 5
     assert Procurement.objects.filter(title=FALLS).count() == 1
     call_command("verify_audit")
+
+
+def test_unpaid_carers_has_three_sealed_initial_tenders_past_their_deadline(demo):
+    from django.utils import timezone
+
+    from partners.models import ProposalFile, ProposalStatus, ProposalSubmission, RoundStatus
+
+    procurement = Procurement.objects.get(title=CARERS)
+    tender_round = procurement.tender_rounds.get()
+    proposals = list(tender_round.proposals.select_related("request__organisation"))
+
+    assert tender_round.status == RoundStatus.OPEN
+    assert tender_round.deadline < timezone.now() and tender_round.opens_at < timezone.now()
+    assert {p.request.organisation.name for p in proposals} == {
+        "Homeward Health Technologies Ltd",
+        "Northway Digital Health Ltd",
+        "Assistive Robotics Lab Ltd",
+    }
+    assert all(p.status == ProposalStatus.SUBMITTED for p in proposals)
+    assert ProposalSubmission.objects.filter(proposal__in=proposals).count() == 3
+    sealed = [bytes(s.sealed_content) for s in ProposalSubmission.objects.all()]
+    sealed += [bytes(f.sealed_name) for f in ProposalFile.objects.all()]
+    assert not any(b"carer identification record" in s or b"Method statement" in s for s in sealed)

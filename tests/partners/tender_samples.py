@@ -69,9 +69,7 @@ def tendering(personas, *, requests: int = 3, member_c: bool = False) -> Tenderi
     return Tendering(procurement=procurement, invited=invited)
 
 
-def round_opened(
-    personas, tender: Tendering, *, deadline: datetime | None = None
-) -> TenderRound:
+def round_opened(personas, tender: Tendering, *, deadline: datetime | None = None) -> TenderRound:
     """Round 1, its deadline 30 days away unless ``deadline`` says otherwise (a deadline too
     close for the rules is set afterwards, as the tests of time need)."""
     far = timezone.now() + timedelta(days=30)
