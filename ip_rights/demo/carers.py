@@ -333,3 +333,61 @@ CARERS_DECISION_REASON = (
     "Checked the marks, the moderation reasons and the exclusion against the debarment list. "
     "Confirmed."
 )
+
+
+# The initial tenders of the three invited suppliers, sealed in round 1 before its deadline:
+# answers to the criteria that are not price (by criterion kind), a price per phase within
+# the maxima announced (£80,000 and £200,000), the background IP each brings, and a file.
+CARERS_PROPOSALS = {
+    "supplier-c@example.org": {
+        "answers": {
+            "quality": (
+                "Carers are found through the consent-based record GP practices already use, "
+                "then offered one line, open day and night, that books an assessment and a "
+                "sitting service in the same call. Research (16 weeks): co-design with 40 "
+                "carers, the data-sharing agreement with two primary care networks, and a "
+                "prototype of the line. Pilot (26 weeks): 1,500 carers in two neighbourhoods, "
+                "evaluated by the University of East London against a matched comparison."
+            ),
+            "social_value": (
+                "Brightwater's peer groups meet in four Kingsmead community centres; we will "
+                "employ two local carers as peer coordinators at the London Living Wage."
+            ),
+        },
+        "prices": {"1": "78000", "2": "185000"},
+        "background_ip": (
+            "The carer identification record (software, our copyright since 2023), licensed to "
+            "the borough for the partnership's term at no charge."
+        ),
+        "file": ("Method statement.txt", "Method statement: research plan, risks, team."),
+    },
+    "supplier-e@example.org": {
+        "answers": {
+            "quality": (
+                "A messaging service in eleven languages, recommended by pharmacists when "
+                "repeat prescriptions are collected for someone else. Research: test the "
+                "pharmacy route with 12 pharmacies. Pilot: the whole borough, with the carers "
+                "service taking bookings from the messages."
+            ),
+            "social_value": "Two apprenticeships for Kingsmead residents aged 18 to 24.",
+        },
+        "prices": {"1": "64500", "2": "172000"},
+        "background_ip": "None: everything is developed in the partnership.",
+        "file": ("Pharmacy pathway.txt", "Pharmacy pathway: who says what, when, and why."),
+    },
+    "supplier-a@example.org": {
+        "answers": {
+            "quality": (
+                "A voice companion for carers at home that checks in daily and offers breaks "
+                "and advice, with a human call-back within the hour when a carer is not coping."
+            ),
+            "social_value": "Volunteering days for our staff with Kingsmead carers' groups.",
+        },
+        "prices": {"1": "79000", "2": "199500"},
+        "background_ip": (
+            "The voice companion platform (our copyright); the borough receives a licence to "
+            "use it during the partnership and on the purchase."
+        ),
+        "file": ("Companion design.txt", "Companion design: daily check-ins and call-backs."),
+    },
+}

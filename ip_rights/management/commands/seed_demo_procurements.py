@@ -31,6 +31,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
@@ -41,6 +42,7 @@ from core.models import Borough, User
 from ip_rights.demo.carers import (
     CARERS_DECISION_REASON,
     CARERS_PLAN,
+    CARERS_PROPOSALS,
     CARERS_REQUESTS,
     CARERS_SHORTLIST_REASON,
 )
@@ -53,6 +55,7 @@ from ip_rights.demo.common import (
     FALLS,
     HEATING,
     LONELINESS,
+    NOON,
     OFFICER,
     SCHOOL_STREETS,
     SUPPLIERS,
@@ -79,7 +82,13 @@ from ip_rights.demo.published import (
     SCHOOL_STREETS_PLAN,
 )
 from ip_rights.services import ip_terms_save
-from partners.models import DebarmentEntry, ParticipationRequest, QuestionKind, RequestStatus
+from partners.models import (
+    DebarmentEntry,
+    ParticipationRequest,
+    QuestionKind,
+    RequestStatus,
+    TenderRound,
+)
 from partners.scoring import Mark
 from partners.selectors_assessment import assessed_requests, proposed_request_ids, ranking
 from partners.services import selection_question_add, selection_questionnaire_mark
@@ -103,8 +112,17 @@ from partners.services_selection import (
     shortlist_decide,
     shortlist_propose,
 )
+from partners.services_tenders import (
+    proposal_file_add,
+    proposal_save,
+    proposal_start,
+    proposal_submit,
+    round_open,
+)
 from partners.submission import exclusion_grounds, published_questions
+from partners.tender_content import answerable_criteria
 from procurements.models import PriceFormula, Procurement, ScoringScale
+from procurements.rules import REGIMES
 from procurements.services.amendments import procurement_amend
 from procurements.services.approval import (
     procurement_approve,
@@ -426,6 +444,37 @@ class Command(BaseCommand):
         shortlist_decide(
             actor=approver, shortlist=shortlist, confirm=True, reason=CARERS_DECISION_REASON
         )
+        self._carers_tenders(procurement, officer, today)
+
+    def _carers_tenders(self, procurement: Procurement, officer: User, today: date) -> None:
+        """Round 1 of tenders opened by the lead officer with the earliest deadline the
+        regime allows; each invited supplier's admin answers, prices each phase within its
+        maximum, declares its background IP, adds a file and submits, all sealed. Then the
+        deadline and the opening date are moved to a minute ago, so two officers can open
+        the box (the only change not made through a service: the demo cannot wait)."""
+        rules = REGIMES[procurement.regime]
+        deadline = datetime.combine(rules.earliest_tender_deadline(today), NOON, tzinfo=LONDON)
+        tender_round = round_open(
+            actor=officer, procurement=procurement, deadline=deadline, opens_at=deadline
+        )
+        criteria = {c.kind: c for c in answerable_criteria(procurement)}
+        for email, plan in CARERS_PROPOSALS.items():
+            admin = User.objects.get(email=email)
+            proposal = proposal_start(actor=admin, tender_round=tender_round)
+            proposal_save(
+                actor=admin,
+                proposal=proposal,
+                answers={str(criteria[kind].pk): text for kind, text in plan["answers"].items()},
+                prices=plan["prices"],
+                background_ip=plan["background_ip"],
+            )
+            name, text = plan["file"]
+            proposal_file_add(
+                actor=admin, proposal=proposal, upload=SimpleUploadedFile(name, text.encode())
+            )
+            proposal_submit(actor=admin, proposal=proposal)
+        passed = timezone.now() - timedelta(minutes=1)
+        TenderRound.objects.filter(pk=tender_round.pk).update(deadline=passed, opens_at=passed)
 
     def _school_streets(self, borough, officer, approver, evaluator, today, suppliers) -> None:
         """Published, then amended: the outcome measures are clearer and the deadline later."""
@@ -582,7 +631,9 @@ class Command(BaseCommand):
             f"shortlist confirmed by {APPROVER}, {invited} of {requests.count()} invited to "
             "tender; each supplier reads its invitation or regret letter at /requests/ "
             "(Brightwater on its consortium invitations page); the marks and reasons at "
-            f"/procurements/{procurement.pk}/selection/"
+            f"/procurements/{procurement.pk}/selection/; the three initial tenders are sealed "
+            f"and past their deadline: {OFFICER} asks to open the box at "
+            f"/procurements/{procurement.pk}/tenders/ and {APPROVER} confirms"
         )
 
 
