@@ -234,6 +234,7 @@ EVENT_TEXT = {
     "tenders.proposal_submitted": "Submitted {target}",
     "tenders.proposal_withdrawn": "Withdrew {target}",
     "tenders.proposal_restarted": "Started {target} again",
+    "tenders.own_submission_read": "Read its own submission of {target}",
 }
 
 
