@@ -654,6 +654,15 @@ def proposal_restart(*, actor: User, proposal: Proposal) -> Proposal:
 # --- reading what was opened -----------------------------------------------------------------
 
 
+def reading_refused_record(*, actor: User, proposal: Proposal, reason: str) -> None:
+    """Record an attempt to read a proposal that has nothing the reader may see (no
+    submission yet, or the box sealed) when no service was asked."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor, action="tenders.read_refused", target=proposal, data={"reason": reason}
+        )
+
+
 @_refusing("tenders.read_refused")
 def submission_read(*, actor: User, submission: ProposalSubmission) -> dict[str, Any]:
     """The content of a submission, for an authorised officer once the round is opened; the

@@ -52,6 +52,7 @@ from .services_tenders import (
     file_read,
     opening_confirm,
     opening_request,
+    reading_refused_record,
     round_open,
     round_opening_date_set,
     submission_read,
@@ -405,6 +406,7 @@ def proposal_read_view(request, pk: int, proposal_pk: int):
     box_officer = is_box_officer(request.user, procurement)
     submission = _latest_submission(proposal)
     if submission is None:
+        reading_refused_record(actor=request.user, proposal=proposal, reason=SEALED)
         if box_officer:
             return _sealed(request, procurement, SEALED)
         raise Http404("No such proposal")

@@ -439,3 +439,22 @@ def test_the_tenders_page_makes_the_same_queries_whatever_the_number_of_proposal
         client, tenders_url(tender.procurement), add_rows=add_proposals, most=25, sizes=(1, 3)
     )
     assert page(client, tenders_url(tender.procurement)).count('id="proposal-') == 3
+
+
+def test_an_attempt_on_a_proposal_never_submitted_is_refused_and_recorded(personas, login):
+    from core.models import AuditEvent
+    from partners.services_tenders import proposal_start
+    from tests.partners.tender_samples import round_opened, tendering
+
+    tender = tendering(personas)
+    tender_round = round_opened(personas, tender)
+    draft = proposal_start(actor=personas.supplier_b_admin, tender_round=tender_round)
+    url = reverse(
+        "partners:tenders-proposal",
+        kwargs={"pk": tender.procurement.pk, "proposal_pk": draft.pk},
+    )
+
+    assert login(personas.officer_a).get(url).status_code == 403
+    event = AuditEvent.objects.filter(action="tenders.read_refused").get()
+    assert event.actor == personas.officer_a
+    assert event.target_id == str(draft.pk)
