@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from .scoring import competition_ranks
+
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -145,8 +147,8 @@ def rank_tenders(
             row[0].key,
         )
     )
-    ranked: list[RankedTender] = []
-    for position, (tender, quality, price, total) in enumerate(scored, start=1):
-        rank = ranked[-1].rank if ranked and ranked[-1].total == total else position
-        ranked.append(RankedTender(tender, quality, price, total, rank))
-    return ranked
+    ranks = competition_ranks([row[3] for row in scored])
+    return [
+        RankedTender(tender, quality, price, total, rank)
+        for rank, (tender, quality, price, total) in zip(ranks, scored, strict=True)
+    ]

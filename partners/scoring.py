@@ -8,7 +8,7 @@ its score over the scale's maximum (a request scoring the top of the scale every
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -84,13 +84,16 @@ def rank(candidates: Iterable[Candidate]) -> list[tuple[int, Candidate]]:
         (c for c in candidates if c.qualifies),
         key=lambda c: (-c.total, c.name.casefold(), c.request_id),
     )
-    ranked: list[tuple[int, Candidate]] = []
-    for position, candidate in enumerate(ordered, start=1):
-        if ranked and ranked[-1][1].total == candidate.total:
-            ranked.append((ranked[-1][0], candidate))
-        else:
-            ranked.append((position, candidate))
-    return ranked
+    return list(zip(competition_ranks([c.total for c in ordered]), ordered, strict=True))
+
+
+def competition_ranks(totals: Sequence) -> list[int]:
+    """The ranks of ``totals`` sorted best first: equal totals share a rank and the next rank
+    skips (standard competition ranking: 1, 2, 2, 4)."""
+    ranks: list[int] = []
+    for position, total in enumerate(totals, start=1):
+        ranks.append(ranks[-1] if ranks and totals[position - 2] == total else position)
+    return ranks
 
 
 def shortlist_size_problem(
