@@ -34,6 +34,7 @@ from .forms_assessment import (
     ShortlistForm,
 )
 from .models import EvaluatorReview, EvaluatorScore, EvidenceFile
+from .models.requests import evidence_upload_to
 from .permissions_selection import (
     can_assess,
     can_decide_exclusions,
@@ -567,24 +568,23 @@ def evidence_file(request, pk: int, request_pk: int, sha256: str):
         for answer in content.get("answers", [])
         for file in answer.get("files", [])
     }
-    evidence = (
-        EvidenceFile.objects.filter(answer__request=participation, sha256=sha256)
-        .order_by("uploaded_at", "pk")
-        .first()
-        if sha256 in frozen
-        else None
-    )
-    if evidence is None:
+    if sha256 not in frozen:
         raise Http404("No such file")
+    # The content is stored by organisation and SHA-256, and kept while a submission lists it,
+    # even if the supplier took the file off its draft after submitting.
+    path = evidence_upload_to(
+        EvidenceFile(organisation_id=participation.organisation_id, sha256=sha256), ""
+    )
+    storage = EvidenceFile._meta.get_field("file").storage
     try:
-        handle = evidence.file.open("rb")
+        handle = storage.open(path, "rb")
     except OSError:
         raise Http404("The file is missing") from None
     response = FileResponse(
         handle,
         as_attachment=True,
         filename=frozen[sha256]["name"],
-        content_type=evidence.content_type,
+        content_type=frozen[sha256].get("content_type") or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

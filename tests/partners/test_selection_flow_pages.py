@@ -309,3 +309,20 @@ def test_evidence_files_are_refused_to_an_evaluator_with_a_conflict(personas, lo
 
     url = reverse("partners:selection-evidence-file", kwargs=kwargs)
     assert evaluator.get(url).status_code == 404
+
+
+def test_a_file_taken_off_the_draft_after_submitting_stays_readable_to_the_borough(personas, login):
+    """Its row goes, its content stays (a submission lists it): the borough reads what was
+    submitted."""
+    from partners.models import EvidenceFile
+    from tests.partners.selection_samples import with_evidence_file
+
+    kwargs = with_evidence_file(personas)
+    EvidenceFile.objects.filter(sha256=kwargs["sha256"]).delete()  # the row only
+
+    response = login(personas.officer_a).get(
+        reverse("partners:selection-evidence-file", kwargs=kwargs)
+    )
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
