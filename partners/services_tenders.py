@@ -407,6 +407,19 @@ def proposal_start(*, actor: User, tender_round: TenderRound) -> Proposal:
     )
     if request is None:
         raise PermissionRefused("Only the suppliers invited to tender can submit a proposal.")
+    if (
+        tender_round.number > 1
+        and not Proposal.objects.filter(
+            round__procurement=tender_round.procurement_id,
+            round__number=tender_round.number - 1,
+            request=request,
+            status=ProposalStatus.SUBMITTED,
+        ).exists()
+    ):
+        raise PermissionRefused(
+            f"Only the tenderers who submitted a proposal in round {tender_round.number - 1} "
+            f"can tender in round {tender_round.number}."
+        )
     existing = Proposal.objects.filter(round=tender_round, request=request).first()
     if existing is not None:
         return existing

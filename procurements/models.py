@@ -253,6 +253,10 @@ class Procurement(FSMModelMixin, models.Model):
     def start_tendering(self) -> None:
         """The approver has confirmed the shortlist: the invited suppliers may tender."""
 
+    @transition(status, source=ProcurementStatus.TENDERING, target=ProcurementStatus.NEGOTIATION)
+    def start_negotiation(self) -> None:
+        """The initial tenders are opened and a later round begins: tenders are negotiated."""
+
     @transition(status, source=list(CANCELLABLE), target=ProcurementStatus.CANCELLED)
     def cancel(self, *, reason: str) -> None:
         self.cancelled_at = timezone.now()

@@ -123,6 +123,10 @@ class RegimeRules:
     # The shortest time for the first tenders, in calendar days from the invitation to tender.
     min_tender_days: int = 0
     tender_source: str = ""
+    # The shortest time for tenders after a change notice or in a later round, in calendar
+    # days from the day the change or the invitation is sent.
+    min_resubmission_days: int = 0
+    resubmission_source: str = ""
 
     def governs_procedure_begun_on(self, day: date) -> bool:
         """Whether a procedure that began on ``day`` follows this regime."""
@@ -166,6 +170,20 @@ class RegimeRules:
         deadlines must fall on one."""
         day = period_last_day(
             invited_on, self.min_tender_days, DayCount.CALENDAR_DAYS, regions=self.calendar_regions
+        )
+        if self.deadlines_on_working_days:
+            day = working_day_on_or_after(day, regions=self.calendar_regions)
+        return day
+
+    def earliest_resubmission_deadline(self, issued_on: date) -> date:
+        """The first day the deadline for later tenders may fall on, after a change notice
+        or the invitation to a later round sent on ``issued_on``: ``min_resubmission_days``
+        calendar days, moved to a working day when deadlines must fall on one."""
+        day = period_last_day(
+            issued_on,
+            self.min_resubmission_days,
+            DayCount.CALENDAR_DAYS,
+            regions=self.calendar_regions,
         )
         if self.deadlines_on_working_days:
             day = working_day_on_or_after(day, regions=self.calendar_regions)
@@ -232,6 +250,12 @@ PA2023_RULES = RegimeRules(
         "tenders when the tender documents are provided electronically (10 days after a "
         "qualifying planned procurement notice, UK3, which the portal does not yet compose)"
     ),
+    min_resubmission_days=10,
+    resubmission_source=(
+        "PA 2023 s.54(4) and (5): the Act gives no minimum for tenders after the first; time "
+        "limits must be reasonable for the nature and complexity of what is asked. The portal "
+        "asks for at least 10 days (check)"
+    ),
 )
 
 PCR2015_RULES = RegimeRules(
@@ -274,6 +298,12 @@ PCR2015_RULES = RegimeRules(
         "PCR 2015 reg. 31 and reg. 47(1): the authority sets a time limit long enough for the "
         "complexity of the contract; the portal asks for at least 10 days as reasonable "
         "practice (check)"
+    ),
+    min_resubmission_days=10,
+    resubmission_source=(
+        "PCR 2015 reg. 31 and reg. 47(1) and (3): time limits long enough for the complexity "
+        "of the contract and extended after significant changes; every tenderer not eliminated "
+        "is given enough time to resubmit. The portal asks for at least 10 days (check)"
     ),
 )
 

@@ -36,7 +36,12 @@ from .requests import (
     Subcontractor,
 )
 from .tenders import (
+    NEVER_CHANGED,
     PROPOSAL_CHANGEABLE,
+    ChangeNotice,
+    ChangePart,
+    NegotiationNote,
+    NoteKind,
     Proposal,
     ProposalFile,
     ProposalStatus,
@@ -49,9 +54,12 @@ from .tenders import (
 
 __all__ = [
     "CHANGEABLE",
+    "NEVER_CHANGED",
     "PROPOSAL_CHANGEABLE",
     "QUESTION_FIELDS",
     "REQUIRED_SCORED_TOPICS",
+    "ChangeNotice",
+    "ChangePart",
     "ConsensusScore",
     "ConsortiumMember",
     "DebarmentEntry",
@@ -62,6 +70,8 @@ __all__ = [
     "EvidenceKind",
     "EvidenceLibraryItem",
     "ExclusionDeclaration",
+    "NegotiationNote",
+    "NoteKind",
     "Outcome",
     "ParticipationRequest",
     "Proposal",

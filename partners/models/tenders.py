@@ -234,3 +234,86 @@ class ProposalFile(models.Model):
     @property
     def content_aad(self) -> bytes:
         return f"proposal-file:{self.token}".encode()
+
+
+# --- negotiation -----------------------------------------------------------------------------
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", "Negotiation note"
+    MEETING_RECORD = "meeting_record", "Record of a meeting"
+
+
+class NegotiationNote(models.Model):
+    """A note of the negotiation with one tenderer in a round, or the record of a meeting
+    with it: seen by that tenderer and the borough only (RULES.md points 5 and 6)."""
+
+    round = models.ForeignKey(
+        TenderRound, on_delete=models.PROTECT, related_name="negotiation_notes"
+    )
+    request = models.ForeignKey(
+        ParticipationRequest, on_delete=models.PROTECT, related_name="negotiation_notes"
+    )
+    kind = models.CharField(max_length=14, choices=NoteKind.choices)
+    text = models.TextField()
+    met_on = models.DateField(null=True, blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["round", "request", "written_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.request.organisation} in {self.round}"
+
+
+class ChangePart(models.TextChoices):
+    SPECIFICATION = "specification", "Specification"
+    PHASE_PLAN = "phase_plan", "Phase plan"
+    CONTRACT_TERMS = "contract_terms", "Contract terms"
+    IP_TERMS = "ip_terms", "Intellectual property terms"
+    TIMETABLE = "timetable", "Timetable"
+    OTHER = "other", "Other"
+
+
+# Never negotiated, so never changed by a change notice (RULES.md point 5).
+NEVER_CHANGED = {
+    "minimum_requirements": "Minimum requirements",
+    "award_criteria": "Award criteria",
+}
+
+
+class ChangeNotice(models.Model):
+    """A change to the tender documents sent in writing to every tenderer still in the
+    procedure at once; the tenders of ``issued_for`` respond to it."""
+
+    procurement = models.ForeignKey(
+        Procurement, on_delete=models.PROTECT, related_name="change_notices"
+    )
+    number = models.PositiveSmallIntegerField()
+    issued_for = models.ForeignKey(
+        TenderRound, on_delete=models.PROTECT, related_name="change_notices"
+    )
+    parts = models.JSONField(default=list)
+    text = models.TextField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["procurement", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "number"], name="partners_one_change_notice_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Change notice {self.number} of {self.procurement.reference}"
+
+    def parts_display(self) -> list[str]:
+        labels = dict(ChangePart.choices)
+        return [labels.get(part, part) for part in self.parts]

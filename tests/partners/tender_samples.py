@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from partners.models import ParticipationRequest, Proposal, RequestStatus, TenderRound
 from partners.services_selection import shortlist_decide
-from partners.services_tenders import proposal_save, proposal_start, round_open
+from partners.services_tenders import (
+    opening_confirm,
+    opening_request,
+    proposal_save,
+    proposal_start,
+    proposal_submit,
+    round_open,
+)
 from partners.tender_content import answerable_criteria
 from procurements.models import AwardCriterion, CriterionKind, Procurement, PublicationVersion
 from tests.partners.selection_samples import assess, in_selection, propose
@@ -115,3 +122,38 @@ def proposal_completed(personas, proposal: Proposal, *, text: str = "Our answer.
         prices=dict(PRICES_WITHIN),
         background_ip=f"Background IP: {text}",
     )
+
+
+# --- later rounds ----------------------------------------------------------------------------
+
+
+def proposal_submitted(personas, tender_round: TenderRound, admin) -> Proposal:
+    """A complete proposal of ``admin``'s organisation in ``tender_round``, submitted by
+    that admin."""
+    proposal = proposal_start(actor=admin, tender_round=tender_round)
+    proposal_save(
+        actor=admin,
+        proposal=proposal,
+        answers={str(c.pk): "Our answer." for c in answerable_criteria(tender_round.procurement)},
+        prices=dict(PRICES_WITHIN),
+        background_ip="Background IP: our sensor firmware.",
+    )
+    proposal_submit(actor=admin, proposal=proposal)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def opened_by_two(personas, tender_round: TenderRound) -> TenderRound:
+    """Past its deadline, then opened by officer A and approver A."""
+    pass_the_deadline(tender_round)
+    opening_request(actor=personas.officer_a, tender_round=tender_round)
+    return opening_confirm(actor=personas.approver_a, tender_round=tender_round)
+
+
+def initial_tenders_opened(personas, tender: Tendering) -> TenderRound:
+    """Round 1 in which organisations A and B submitted (the third invited supplier did
+    not), opened by two officers."""
+    tender_round = round_opened(personas, tender)
+    proposal_submitted(personas, tender_round, personas.supplier_a_admin)
+    proposal_submitted(personas, tender_round, personas.supplier_b_admin)
+    return opened_by_two(personas, tender_round)
