@@ -22,6 +22,7 @@ from .models import (
     ParticipationRequest,
     Proposal,
     ProposalFile,
+    ProposalStatus,
     ProposalSubmission,
     RequestStatus,
     TenderRound,
@@ -65,9 +66,12 @@ def tender_invitations(*, user: User) -> list[dict[str, Any]]:
             round__in=rounds, request__in=requests.values()
         ).annotate(latest_number=Max("submissions__number"))
     }
+    numbered = {(r.procurement_id, r.number): r for r in rounds}
     rows = []
     for tender_round in rounds:
         request = requests[tender_round.procurement_id]
+        if not _may_tender(tender_round, request, numbered, proposals):
+            continue
         rows.append(
             {
                 "round": tender_round,
@@ -76,6 +80,17 @@ def tender_invitations(*, user: User) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _may_tender(tender_round, request, numbered: dict, proposals: dict) -> bool:
+    """Round 1 is for every invited supplier; a later round only for those who submitted in
+    the round before (as ``services_negotiation.remaining_tenderers`` says), from what the
+    page has already read."""
+    if tender_round.number == 1:
+        return True
+    before = numbered.get((tender_round.procurement_id, tender_round.number - 1))
+    proposal = proposals.get((before.pk, request.pk)) if before is not None else None
+    return proposal is not None and proposal.status == ProposalStatus.SUBMITTED
 
 
 def tender_round_get(*, pk: int) -> TenderRound | None:

@@ -489,3 +489,32 @@ def test_the_emails_render_with_what_the_services_give(personas, tender):
     )
     assert "submission 1" in subject
     assert hashlib.sha256(PLAN).hexdigest() == ProposalFile.objects.get().sha256
+
+
+def test_a_later_round_is_offered_only_to_the_suppliers_who_submitted_before(personas, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.models import User
+    from partners.services_negotiation import round_next
+    from tests.partners.tender_samples import initial_tenders_opened, tendering
+
+    tender = tendering(personas)
+    initial_tenders_opened(personas, tender)  # A and B submitted; the third did not
+    later = timezone.now() + timedelta(days=15)
+    round_next(
+        actor=personas.officer_a,
+        procurement=tender.procurement,
+        kind="negotiation",
+        deadline=later,
+        opens_at=later,
+    )
+    listed = reverse("tenders:list")
+
+    submitted = login(personas.supplier_a_admin).get(listed).content.decode()
+    absent = login(User.objects.get(email="s3-admin@example.org")).get(listed).content.decode()
+
+    assert "round 2" in submitted
+    assert "round 1" in absent
+    assert "round 2" not in absent
