@@ -390,3 +390,52 @@ def round_next(
         tenderers=[r.pk for r in tenderers],
     )
     return tender_round
+
+
+# --- moving a deadline -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_deadline_extend(
+    *, actor: User, tender_round: TenderRound, deadline: datetime
+) -> TenderRound:
+    """The lead officer moves a round's deadline later, before it passes (for example to give
+    tenderers time to answer a change notice). Never earlier, since tenderers plan for the
+    deadline announced; the opening date follows if it would fall before the new deadline.
+    Audited, and every tenderer of the round is told at once."""
+    tender_round = _round_lock(tender_round.pk)
+    procurement = tender_round.procurement
+    now = timezone.now()
+    if not can_manage_rounds(actor, procurement):
+        raise PermissionRefused("Only the lead officer moves the deadline for tenders.")
+    if not round_takes_proposals(tender_round, now=now):
+        raise ApplicationError(
+            "The deadline for this round has passed: the box is sealed and the deadline can no "
+            "longer move."
+        )
+    if deadline <= tender_round.deadline:
+        message = (
+            "The new deadline must be later than the one announced, "
+            f"{uk_datetime_text(tender_round.deadline)}: a deadline is only ever moved later"
+        )
+        raise ApplicationError(message, extra={"errors": {"deadline": message}})
+    before = tender_round.deadline
+    tender_round.deadline = deadline
+    tender_round.opens_at = max(tender_round.opens_at, deadline)
+    tender_round.save(update_fields=["deadline", "opens_at"])
+    _tell(
+        remaining_tenderers(tender_round),
+        "deadline_moved",
+        procurement=procurement,
+        tender_round=tender_round,
+        before=uk_datetime_text(before),
+        deadline=uk_datetime_text(deadline),
+    )
+    _audit(
+        actor=actor,
+        action="tenders.deadline_moved",
+        target=tender_round,
+        before=before.isoformat(),
+        after=deadline.isoformat(),
+    )
+    return tender_round
