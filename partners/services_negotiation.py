@@ -15,13 +15,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit_record
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
-from core.mail import absolute_url, send_after_commit
 from core.models import OfficerRole, User
 from core.permissions import has_role, is_organisation_member
 from procurements.models import Procurement, ProcurementStatus
@@ -42,8 +40,14 @@ from .models import (
     TenderRound,
 )
 from .permissions_tenders import TENDERING, can_manage_rounds, round_takes_proposals
-from .services_common import organisation_admin_emails
-from .services_tenders import _procurement_lock, _round_lock, box_key, invited_requests
+from .services_tenders import (
+    _procurement_lock,
+    _round_lock,
+    box_key,
+    deadline_errors,
+    invited_requests,
+    tell_tenderers,
+)
 
 NOTE_MAX_LENGTH = 10_000
 CHANGE_NOTICE_MAX_LENGTH = 10_000
@@ -94,22 +98,6 @@ def remaining_tenderers(tender_round: TenderRound) -> list[ParticipationRequest]
 
 def may_tender_in(request: ParticipationRequest, tender_round: TenderRound) -> bool:
     return request.pk in {r.pk for r in remaining_tenderers(tender_round)}
-
-
-def _tell(requests: list[ParticipationRequest], template: str, **context: Any) -> None:
-    """One e-mail per tenderer to the admins of its lead and member organisations."""
-    for request in requests:
-        organisations = [request.organisation, *(m.organisation for m in request.members.all())]
-        recipients = [e for org in organisations for e in organisation_admin_emails(org)]
-        send_after_commit(
-            template=f"partners/tenders/email/{template}",
-            context={
-                "organisation": request.organisation,
-                "url": absolute_url(reverse("tenders:list")),
-                **context,
-            },
-            recipients=recipients,
-        )
 
 
 def latest_round(procurement: Procurement) -> TenderRound | None:
@@ -281,7 +269,7 @@ def change_notice_issue(
         issued_by=actor,
     )
     tenderers = remaining_tenderers(tender_round)
-    _tell(
+    tell_tenderers(
         tenderers,
         "change_notice",
         procurement=procurement,
@@ -303,22 +291,6 @@ def change_notice_issue(
 
 
 # --- later rounds ----------------------------------------------------------------------------
-
-
-def _later_deadline_errors(
-    procurement: Procurement, *, deadline: datetime, opens_at: datetime, now: datetime
-) -> dict[str, str]:
-    errors = {}
-    rules = REGIMES[procurement.regime]
-    earliest = rules.earliest_resubmission_deadline(london_date(now))
-    if london_date(deadline) < earliest:
-        errors["deadline"] = (
-            f"The deadline for tenders must be on or after {uk_date_text(earliest)}: at least "
-            f"{rules.min_resubmission_days} days from today ({rules.resubmission_source})"
-        )
-    if opens_at < deadline:
-        errors["opens_at"] = "The opening date must be at or after the deadline for tenders"
-    return errors
 
 
 @transaction.atomic
@@ -351,7 +323,9 @@ def round_next(
             f"The tenders of round {latest.number} must be opened before the next round."
         )
     now = timezone.now()
-    errors = _later_deadline_errors(procurement, deadline=deadline, opens_at=opens_at, now=now)
+    errors = deadline_errors(
+        procurement, deadline=deadline, opens_at=opens_at, now=now, later_round=True
+    )
     if errors:
         raise ApplicationError("The round could not be opened", extra={"errors": errors})
     tenderers = round_tenderers(latest)
@@ -371,7 +345,7 @@ def round_next(
         opens_at=opens_at,
         created_by=actor,
     )
-    _tell(
+    tell_tenderers(
         tenderers,
         "round_opened",
         procurement=procurement,
@@ -423,7 +397,7 @@ def round_deadline_extend(
     tender_round.deadline = deadline
     tender_round.opens_at = max(tender_round.opens_at, deadline)
     tender_round.save(update_fields=["deadline", "opens_at"])
-    _tell(
+    tell_tenderers(
         remaining_tenderers(tender_round),
         "deadline_moved",
         procurement=procurement,

@@ -188,15 +188,15 @@ def invited_requests(procurement: Procurement) -> list[ParticipationRequest]:
     )
 
 
-def _tell_invited(procurement: Procurement, template: str, **context: Any) -> None:
-    for request in invited_requests(procurement):
-        organisations = [request.organisation]
-        organisations += [m.organisation for m in request.members.all()]
+def tell_tenderers(requests: list[ParticipationRequest], template: str, **context: Any) -> None:
+    """One e-mail per tenderer, to the admins of its lead and of every consortium member, once
+    the transaction commits (``partners/tenders/email/<template>``)."""
+    for request in requests:
+        organisations = [request.organisation, *(m.organisation for m in request.members.all())]
         recipients = [e for org in organisations for e in organisation_admin_emails(org)]
         send_after_commit(
             template=f"partners/tenders/email/{template}",
             context={
-                "procurement": procurement,
                 "organisation": request.organisation,
                 "url": absolute_url(reverse("tenders:list")),
                 **context,
@@ -205,16 +205,33 @@ def _tell_invited(procurement: Procurement, template: str, **context: Any) -> No
         )
 
 
-def _deadline_errors(
-    procurement: Procurement, *, deadline: datetime, opens_at: datetime, now: datetime
+def _tell_invited(procurement: Procurement, template: str, **context: Any) -> None:
+    tell_tenderers(invited_requests(procurement), template, procurement=procurement, **context)
+
+
+def deadline_errors(
+    procurement: Procurement,
+    *,
+    deadline: datetime,
+    opens_at: datetime,
+    now: datetime,
+    later_round: bool = False,
 ) -> dict[str, str]:
+    """What is wrong with a round's deadline and opening date: the deadline before the
+    regime's minimum period from today (for first tenders, or for a later round's
+    resubmission), or the opening date before the deadline."""
     errors = {}
     rules = REGIMES[procurement.regime]
-    earliest = rules.earliest_tender_deadline(london_date(now))
+    if later_round:
+        earliest = rules.earliest_resubmission_deadline(london_date(now))
+        days, source = rules.min_resubmission_days, rules.resubmission_source
+    else:
+        earliest = rules.earliest_tender_deadline(london_date(now))
+        days, source = rules.min_tender_days, rules.tender_source
     if london_date(deadline) < earliest:
         errors["deadline"] = (
             f"The deadline for tenders must be on or after {uk_date_text(earliest)}: at least "
-            f"{rules.min_tender_days} days from today ({rules.tender_source})"
+            f"{days} days from today ({source})"
         )
     if opens_at < deadline:
         errors["opens_at"] = "The opening date must be at or after the deadline for tenders"
@@ -236,7 +253,7 @@ def round_open(
     if procurement.tender_rounds.exists():
         raise ApplicationError("The first round of tenders is already open.")
     now = timezone.now()
-    errors = _deadline_errors(procurement, deadline=deadline, opens_at=opens_at, now=now)
+    errors = deadline_errors(procurement, deadline=deadline, opens_at=opens_at, now=now)
     if errors:
         raise ApplicationError("The round could not be opened", extra={"errors": errors})
     box_key(procurement, create=True)
