@@ -178,6 +178,7 @@ def tender_rounds(request, pk: int):
             "form": form,
             "earliest_source": earliest[1],
             "rows": rows,
+            "manages_rounds": manages,
             "events": _box_events(procurement, rounds, proposals),
         },
     )

@@ -906,5 +906,6 @@ for _module in (
     "tests.matrix.assessment",
     "tests.matrix.tenders_officer",
     "tests.matrix.tenders_supplier",
+    "tests.matrix.negotiation",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES
