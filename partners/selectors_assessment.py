@@ -60,9 +60,6 @@ class AssessedRequest:
     def discretionary_exclusion(self):
         return getattr(self.request, "discretionary_exclusion", None)
 
-    def completed_by(self) -> list[int]:
-        return [pk for pk, review in self.reviews.items() if review.completed_at is not None]
-
     def to_be_completed_by(self, evaluator_ids: list[int]) -> list[int]:
         """The evaluators without a conflict who have not completed their marks (those who
         have not declared yet included)."""
@@ -105,14 +102,19 @@ def _blocked_because(received: ReceivedRequest, self_cleaned: bool) -> list[str]
 
 
 def assessed_requests(
-    *, procurement: Procurement, on: date, questions: list[SelectionQuestion] | None = None
+    *,
+    procurement: Procurement,
+    on: date,
+    questions: list[SelectionQuestion] | None = None,
+    only: int | None = None,
 ) -> list[AssessedRequest]:
-    """Every request received with its assessment; empty before the deadline."""
+    """Every request received (or the one whose id is ``only``) with its assessment; empty
+    before the deadline."""
     if questions is None:
         questions = published_questions(procurement)
     maximum = scale_maximum(procurement.scoring_scale)
     rows = []
-    for received in requests_received(procurement=procurement, on=on):
+    for received in requests_received(procurement=procurement, on=on, only=only):
         request = received.request
         by_evaluator: dict[int, list] = {}
         for score in request.evaluator_scores.all():
@@ -223,14 +225,6 @@ def live_shortlist(procurement: Procurement) -> Shortlist | None:
             )
         )
         .first()
-    )
-
-
-def shortlist_history(procurement: Procurement) -> list[Shortlist]:
-    return list(
-        Shortlist.objects.filter(procurement=procurement, status=ShortlistStatus.RETURNED)
-        .select_related("proposed_by", "decided_by")
-        .order_by("-proposed_at")
     )
 
 

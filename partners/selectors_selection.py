@@ -92,15 +92,21 @@ def _received(procurement: Procurement) -> QuerySet[ParticipationRequest]:
     )
 
 
-def requests_received(*, procurement: Procurement, on: date) -> list[ReceivedRequest]:
-    """Every request received, with its flags, read from its latest submission; empty while
-    the deadline has not passed (see ``requests_open_to_the_borough``). Seven queries
-    whatever the number of requests: the debarment list and ``_received``."""
+def requests_received(
+    *, procurement: Procurement, on: date, only: int | None = None
+) -> list[ReceivedRequest]:
+    """Every request received (or the one whose id is ``only``), with its flags, read from its
+    latest submission; empty while the deadline has not passed (see
+    ``requests_open_to_the_borough``). Seven queries whatever the number of requests: the
+    debarment list and ``_received``."""
     if not requests_open_to_the_borough(procurement):
         return []
     entries = list(DebarmentEntry.objects.filter(debarred_on__lte=on))
     rows = []
-    for request in _received(procurement):
+    received = _received(procurement)
+    if only is not None:
+        received = received.filter(pk=only)
+    for request in received:
         if not request.submissions_newest_first:
             continue
         submission = request.submissions_newest_first[0]

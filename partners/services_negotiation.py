@@ -39,7 +39,12 @@ from .models import (
     RoundStatus,
     TenderRound,
 )
-from .permissions_tenders import TENDERING, can_manage_rounds, round_takes_proposals
+from .permissions_tenders import (
+    TENDERING,
+    can_manage_rounds,
+    is_box_officer,
+    round_takes_proposals,
+)
 from .services_tenders import (
     _procurement_lock,
     _round_lock,
@@ -94,10 +99,6 @@ def remaining_tenderers(tender_round: TenderRound) -> list[ParticipationRequest]
     if before is None:
         return invited_requests(tender_round.procurement)
     return round_tenderers(before)
-
-
-def may_tender_in(request: ParticipationRequest, tender_round: TenderRound) -> bool:
-    return request.pk in {r.pk for r in remaining_tenderers(tender_round)}
 
 
 def latest_round(procurement: Procurement) -> TenderRound | None:
@@ -183,8 +184,6 @@ def negotiation_notes_for(user: User, tender_round: TenderRound) -> list[Negotia
     """The notes of ``tender_round`` that ``user`` may read: all of them for the borough's
     officers and approvers, otherwise only those with the user's own organisation's request
     (as its lead or as a consortium member)."""
-    from .permissions_tenders import is_box_officer
-
     notes = (
         NegotiationNote.objects.filter(round=tender_round)
         .select_related("request__organisation", "written_by")

@@ -394,16 +394,10 @@ def _refuse_unless_deciding_exclusions(actor: User, procurement: Procurement, do
 
 def _received_row(request: ParticipationRequest):
     """The request as the borough received it, with its flags."""
-    return next(
-        (
-            row
-            for row in requests_received(
-                procurement=request.procurement, on=london_date(timezone.now())
-            )
-            if row.request.pk == request.pk
-        ),
-        None,
+    rows = requests_received(
+        procurement=request.procurement, on=london_date(timezone.now()), only=request.pk
     )
+    return rows[0] if rows else None
 
 
 def self_cleaning_record(

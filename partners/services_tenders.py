@@ -42,7 +42,7 @@ from core.sealing import (
     unwrap_key,
     wrap_key,
 )
-from procurements.models import Procurement, ProcurementStatus
+from procurements.models import Procurement
 from procurements.rules import REGIMES
 from procurements.sections import uk_date_text, uk_datetime_text
 
@@ -65,6 +65,7 @@ from .permissions_tenders import (
     can_manage_rounds,
     can_read_opened,
     can_request_opening,
+    is_box_officer,
     proposal_organisation_admin,
     proposal_organisation_member,
     round_takes_proposals,
@@ -360,8 +361,6 @@ def opening_confirm(*, actor: User, tender_round: TenderRound) -> TenderRound:
 
 
 def _opening_refusal(actor: User, tender_round: TenderRound, now: datetime) -> str:
-    from .permissions_tenders import is_box_officer
-
     if tender_round.status == RoundStatus.OPENED:
         return "This round is already open."
     if not is_box_officer(actor, tender_round.procurement):
@@ -752,7 +751,3 @@ def file_read(*, actor: User, record: ProposalFile) -> tuple[str, Iterator[bytes
             handle.close()
 
     return name, chunks()
-
-
-def in_tendering(procurement: Procurement) -> bool:
-    return procurement.status in (ProcurementStatus.TENDERING, ProcurementStatus.NEGOTIATION)

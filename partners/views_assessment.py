@@ -103,11 +103,10 @@ def _received_or_404(procurement, request_pk: int):
 
 def _assessed(procurement, participation, questions=None):
     """The assessment of one request received (``_received_or_404`` found it)."""
-    return next(
-        row
-        for row in assessed_requests(procurement=procurement, on=_today(), questions=questions)
-        if row.request.pk == participation.pk
+    [row] = assessed_requests(
+        procurement=procurement, on=_today(), questions=questions, only=participation.pk
     )
+    return row
 
 
 def _caption(procurement) -> str:
