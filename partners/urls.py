@@ -1,6 +1,16 @@
 from django.urls import path
 
-from . import urls_tenders_officer, views, views_assessment, views_selection
+from . import (
+    urls_award,
+    urls_consents,
+    urls_evaluation,
+    urls_partnerships,
+    urls_reduction,
+    urls_tenders_officer,
+    views,
+    views_assessment,
+    views_selection,
+)
 
 app_name = "partners"
 
@@ -69,4 +79,9 @@ urlpatterns = [
         name="selection-question-remove",
     ),
     *urls_tenders_officer.urlpatterns,
+    *urls_evaluation.urlpatterns,
+    *urls_reduction.urlpatterns,
+    *urls_award.urlpatterns,
+    *urls_partnerships.urlpatterns,
+    *urls_consents.urlpatterns,
 ]

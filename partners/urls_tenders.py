@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import urls_award_supplier, urls_consents_supplier, urls_partnerships_supplier
 from . import views_tenders_submission as submission
 from . import views_tenders_supplier as views
 
@@ -23,4 +24,7 @@ urlpatterns = [
     path("<int:pk>/receipts/<int:number>/", submission.proposal_receipt, name="receipt"),
     path("<int:pk>/withdraw/", submission.proposal_withdraw_view, name="withdraw"),
     path("<int:pk>/restart/", submission.proposal_restart_view, name="restart"),
+    *urls_consents_supplier.urlpatterns,
+    *urls_award_supplier.urlpatterns,
+    *urls_partnerships_supplier.urlpatterns,
 ]

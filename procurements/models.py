@@ -163,6 +163,13 @@ class Procurement(FSMModelMixin, models.Model):
     number_to_invite = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
+    # Announced in the ITT: the tenderers may be reduced between rounds of negotiation by
+    # applying the award criteria (RULES.md point 7; PCR 2015 reg. 31).
+    reduce_between_rounds = models.BooleanField(
+        default=False,
+        help_text="The number of tenderers may be reduced between rounds of negotiation by "
+        "applying the award criteria.",
+    )
 
     # Award.
     award_basis = models.CharField(
@@ -256,6 +263,26 @@ class Procurement(FSMModelMixin, models.Model):
     @transition(status, source=ProcurementStatus.TENDERING, target=ProcurementStatus.NEGOTIATION)
     def start_negotiation(self) -> None:
         """The initial tenders are opened and a later round begins: tenders are negotiated."""
+
+    @transition(
+        status,
+        source=[ProcurementStatus.TENDERING, ProcurementStatus.NEGOTIATION],
+        target=ProcurementStatus.EVALUATION,
+    )
+    def start_evaluation(self) -> None:
+        """The final tenders are opened: they are evaluated for the award."""
+
+    @transition(status, source=ProcurementStatus.EVALUATION, target=ProcurementStatus.STANDSTILL)
+    def start_standstill(self) -> None:
+        """The contract award notice is published: the standstill period runs."""
+
+    @transition(status, source=ProcurementStatus.STANDSTILL, target=ProcurementStatus.EVALUATION)
+    def reopen_evaluation(self) -> None:
+        """The award is reversed before any contract is entered: it is decided again."""
+
+    @transition(status, source=ProcurementStatus.STANDSTILL, target=ProcurementStatus.ACTIVE)
+    def activate(self) -> None:
+        """The partnership contracts are entered: the R&D phases begin."""
 
     @transition(status, source=list(CANCELLABLE), target=ProcurementStatus.CANCELLED)
     def cancel(self, *, reason: str) -> None:
@@ -374,6 +401,9 @@ class NoticeKind(models.TextChoices):
     UK2 = "uk2", "UK2 preliminary market engagement notice"
     UK4 = "uk4", "UK4 tender notice"
     PCR_CONTRACT_NOTICE = "pcr_contract", "Contract notice (PCR 2015 regulation 49)"
+    UK6 = "uk6", "UK6 contract award notice"
+    UK7 = "uk7", "UK7 contract details notice"
+    PCR_CONTRACT_AWARD = "pcr_award", "Contract award notice (PCR 2015 regulation 50)"
     UK12 = "uk12", "UK12 procurement termination notice"
 
 

@@ -907,5 +907,10 @@ for _module in (
     "tests.matrix.tenders_officer",
     "tests.matrix.tenders_supplier",
     "tests.matrix.negotiation",
+    "tests.matrix.evaluation",
+    "tests.matrix.reduction",
+    "tests.matrix.award",
+    "tests.matrix.partnerships",
+    "tests.matrix.consents",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES

@@ -298,6 +298,10 @@ class ChangeNotice(models.Model):
     )
     parts = models.JSONField(default=list)
     text = models.TextField()
+    # Items of a tenderer's information the notice shares, each with that tenderer's consent.
+    shared_items = models.ManyToManyField(
+        "partners.ConsentRequest", related_name="change_notices", blank=True
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

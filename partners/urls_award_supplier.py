@@ -1,0 +1,3 @@
+"""The supplier's pages of the award under /tenders/ (namespace ``tenders``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The supplier's pages of the consents under /tenders/ (namespace ``tenders``)."""
+
+urlpatterns: list = []

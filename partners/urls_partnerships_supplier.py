@@ -1,0 +1,3 @@
+"""The supplier's pages of the partnerships under /tenders/ (namespace ``tenders``)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The borough's pages of the reduction under /procurements/<pk>/ (namespace ``partners``)."""
+
+urlpatterns: list = []
