@@ -9,8 +9,9 @@ class PartnersConfig(AppConfig):
         from core.page_links import SUPPLIER_HOME, PageLink
         from procurements.registry import PROCUREMENT_PAGES
 
-        # The selection questionnaire section and the selection letters document kind.
-        from . import documents, sections  # noqa: F401
+        # The selection questionnaire section and the document kinds: selection letters,
+        # letters to tenderers not continuing after a reduction, assessment summaries.
+        from . import documents, documents_award, documents_reduction, sections  # noqa: F401
 
         for link in (
             PageLink(

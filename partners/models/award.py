@@ -317,15 +317,18 @@ class AwardDecision(FSMModelMixin, models.Model):
 
 class AwardEntry(models.Model):
     """One tenderer's place in an award decision: its points, rank and whether it is awarded
-    a partnership, with the reasons. The figures are frozen when the award is proposed."""
+    a partnership, with the reasons. The figures are frozen when the award is proposed. A
+    tender whose price schedule was not accepted is not compliant: it has an entry (its
+    supplier is told why) but no points and no rank."""
 
     decision = models.ForeignKey(AwardDecision, on_delete=models.CASCADE, related_name="entries")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="award_entries")
-    rank = models.PositiveSmallIntegerField()
-    quality_points = models.DecimalField(max_digits=5, decimal_places=2)
-    price_points = models.DecimalField(max_digits=5, decimal_places=2)
-    total = models.DecimalField(max_digits=5, decimal_places=2)
-    price = models.DecimalField(max_digits=14, decimal_places=2)
+    compliant = models.BooleanField(default=True)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    quality_points = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    price_points = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    total = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    price = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     awarded = models.BooleanField()
     reasons = models.TextField(blank=True)
 
@@ -334,7 +337,12 @@ class AwardEntry(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "proposal"], name="partners_one_award_entry_per_tender"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(compliant=True, rank__isnull=False, total__isnull=False)
+                | Q(compliant=False, awarded=False),
+                name="partners_award_entry_ranked_or_not_compliant",
+            ),
         ]
 
     def __str__(self) -> str:

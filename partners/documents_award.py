@@ -1,0 +1,1 @@
+"""Document kinds of the award (registered from ``PartnersConfig.ready()``)."""
