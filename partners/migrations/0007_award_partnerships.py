@@ -8,273 +8,720 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('partners', '0006_negotiation'),
-        ('procurements', '0004_award_partnerships'),
+        ("partners", "0006_negotiation"),
+        ("procurements", "0004_award_partnerships"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AwardDecision',
+            name="AwardDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', django_fsm.FSMField(choices=[('proposed', 'Proposed, waiting for the approver'), ('returned', 'Returned to the lead officer'), ('approved', 'Approved'), ('standstill', 'Contract award notice published: standstill'), ('contracted', 'Contracts entered'), ('reversed', 'Reversed')], default='proposed', max_length=12, protected=True)),
-                ('reason', models.TextField(help_text="Why these tenderers: the lead officer's reasons.")),
-                ('proposed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('notice_published_at', models.DateTimeField(blank=True, null=True)),
-                ('standstill_last_day', models.DateField(blank=True, null=True)),
-                ('reversed_at', models.DateTimeField(blank=True, null=True)),
-                ('reversal_reason', models.TextField(blank=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='award_decisions', to='procurements.procurement')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reversed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("proposed", "Proposed, waiting for the approver"),
+                            ("returned", "Returned to the lead officer"),
+                            ("approved", "Approved"),
+                            ("standstill", "Contract award notice published: standstill"),
+                            ("contracted", "Contracts entered"),
+                            ("reversed", "Reversed"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                        protected=True,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(help_text="Why these tenderers: the lead officer's reasons."),
+                ),
+                ("proposed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                ("notice_published_at", models.DateTimeField(blank=True, null=True)),
+                ("standstill_last_day", models.DateField(blank=True, null=True)),
+                ("reversed_at", models.DateTimeField(blank=True, null=True)),
+                ("reversal_reason", models.TextField(blank=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="award_decisions",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "reversed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', '-proposed_at'],
+                "ordering": ["procurement", "-proposed_at"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='AwardEntry',
+            name="AwardEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('compliant', models.BooleanField(default=True)),
-                ('rank', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('quality_points', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('price_points', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('total', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True)),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('awarded', models.BooleanField()),
-                ('reasons', models.TextField(blank=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='partners.awarddecision')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='award_entries', to='partners.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("compliant", models.BooleanField(default=True)),
+                ("rank", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "quality_points",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "price_points",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "total",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True),
+                ),
+                (
+                    "price",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("awarded", models.BooleanField()),
+                ("reasons", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="partners.awarddecision",
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="award_entries",
+                        to="partners.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'rank', 'proposal__request__organisation__name'],
+                "ordering": ["decision", "rank", "proposal__request__organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentRequest',
+            name="ConsentRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('item', models.TextField(help_text='Exactly what would be shared, as it would be shared.')),
-                ('purpose', models.TextField(help_text='Why and with whom it would be shared.')),
-                ('status', django_fsm.FSMField(choices=[('asked', 'Waiting for the tenderer'), ('given', 'Consent given'), ('refused', 'Consent refused')], default='asked', max_length=8, protected=True)),
-                ('asked_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('answer_note', models.TextField(blank=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('asked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consent_requests', to='procurements.procurement')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consent_requests', to='partners.participationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "item",
+                    models.TextField(
+                        help_text="Exactly what would be shared, as it would be shared."
+                    ),
+                ),
+                ("purpose", models.TextField(help_text="Why and with whom it would be shared.")),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("asked", "Waiting for the tenderer"),
+                            ("given", "Consent given"),
+                            ("refused", "Consent refused"),
+                        ],
+                        default="asked",
+                        max_length=8,
+                        protected=True,
+                    ),
+                ),
+                ("asked_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("answer_note", models.TextField(blank=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "asked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_requests",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_requests",
+                        to="partners.participationrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', '-asked_at', 'pk'],
+                "ordering": ["procurement", "-asked_at", "pk"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.AddField(
-            model_name='changenotice',
-            name='shared_items',
-            field=models.ManyToManyField(blank=True, related_name='change_notices', to='partners.consentrequest'),
+            model_name="changenotice",
+            name="shared_items",
+            field=models.ManyToManyField(
+                blank=True, related_name="change_notices", to="partners.consentrequest"
+            ),
         ),
         migrations.CreateModel(
-            name='Evaluation',
+            name="Evaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('award', 'Award of the contracts (final tenders)'), ('reduction', 'Reducing the number of tenderers before the next round')], max_length=10)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluations', to='procurements.procurement')),
-                ('round', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='evaluation', to='partners.tenderround')),
-                ('started_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("award", "Award of the contracts (final tenders)"),
+                            ("reduction", "Reducing the number of tenderers before the next round"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "started_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluations",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "round",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation",
+                        to="partners.tenderround",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', 'round__number'],
+                "ordering": ["procurement", "round__number"],
             },
         ),
         migrations.AddField(
-            model_name='awarddecision',
-            name='evaluation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='award_decisions', to='partners.evaluation'),
+            model_name="awarddecision",
+            name="evaluation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="award_decisions",
+                to="partners.evaluation",
+            ),
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(choices=[('quality', 'Quality'), ('price', 'Price')], max_length=8)),
-                ('evaluation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel', to='partners.evaluation')),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[("quality", "Quality"), ("price", "Price")], max_length=8
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="panel",
+                        to="partners.evaluation",
+                    ),
+                ),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['evaluation', 'part', 'evaluator__email'],
+                "ordering": ["evaluation", "part", "evaluator__email"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=40, unique=True)),
-                ('status', django_fsm.FSMField(choices=[('active', 'Active'), ('terminated', 'Terminated'), ('completed', 'Completed'), ('purchased', 'Purchased')], default='active', max_length=12, protected=True)),
-                ('phase_prices', models.JSONField(default=list)),
-                ('total_price', models.DecimalField(decimal_places=2, max_digits=14)),
-                ('purchase_max_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('performance_levels', models.JSONField(default=list)),
-                ('ip_terms', models.JSONField(default=dict)),
-                ('background_ip', models.TextField(blank=True)),
-                ('signed_on', models.DateField()),
-                ('entered_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('award_entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='partnership', to='partners.awardentry')),
-                ('entered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('procurement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='procurements.procurement')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='partnerships', to='partners.participationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=40, unique=True)),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("active", "Active"),
+                            ("terminated", "Terminated"),
+                            ("completed", "Completed"),
+                            ("purchased", "Purchased"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        protected=True,
+                    ),
+                ),
+                ("phase_prices", models.JSONField(default=list)),
+                ("total_price", models.DecimalField(decimal_places=2, max_digits=14)),
+                (
+                    "purchase_max_cost",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("performance_levels", models.JSONField(default=list)),
+                ("ip_terms", models.JSONField(default=dict)),
+                ("background_ip", models.TextField(blank=True)),
+                ("signed_on", models.DateField()),
+                (
+                    "entered_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "award_entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnership",
+                        to="partners.awardentry",
+                    ),
+                ),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "procurement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="procurements.procurement",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partnerships",
+                        to="partners.participationrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['procurement', 'reference'],
+                "ordering": ["procurement", "reference"],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Reduction',
+            name="Reduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='reduction', to='partners.evaluation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evaluation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reduction",
+                        to="partners.evaluation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReductionEntry',
+            name="ReductionEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('total', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('continues', models.BooleanField()),
-                ('reasons', models.TextField(blank=True)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.proposal')),
-                ('reduction', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='partners.reduction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("total", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("continues", models.BooleanField()),
+                ("reasons", models.TextField(blank=True)),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.proposal",
+                    ),
+                ),
+                (
+                    "reduction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="partners.reduction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reduction', 'rank', 'proposal__request__organisation__name'],
+                "ordering": ["reduction", "rank", "proposal__request__organisation__name"],
             },
         ),
         migrations.CreateModel(
-            name='StandstillSuspension',
+            name="StandstillSuspension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('suspended_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resumed_at', models.DateTimeField(blank=True, null=True)),
-                ('resume_reason', models.TextField(blank=True)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='suspensions', to='partners.awarddecision')),
-                ('resumed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('suspended_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField()),
+                ("suspended_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resumed_at", models.DateTimeField(blank=True, null=True)),
+                ("resume_reason", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="suspensions",
+                        to="partners.awarddecision",
+                    ),
+                ),
+                (
+                    "resumed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "suspended_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision', 'suspended_at', 'pk'],
+                "ordering": ["decision", "suspended_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='TenderConsensus',
+            name="TenderConsensus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('price_accepted', models.BooleanField(blank=True, null=True)),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.awardcriterion')),
-                ('moderated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consensus', to='partners.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("price_accepted", models.BooleanField(blank=True, null=True)),
+                (
+                    "price",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.awardcriterion",
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consensus",
+                        to="partners.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['proposal', 'criterion__order'],
+                "ordering": ["proposal", "criterion__order"],
             },
         ),
         migrations.CreateModel(
-            name='TenderReview',
+            name="TenderReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(choices=[('quality', 'Quality'), ('price', 'Price')], max_length=8)),
-                ('has_conflict', models.BooleanField()),
-                ('conflict_details', models.TextField(blank=True)),
-                ('declared_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='partners.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "part",
+                    models.CharField(
+                        choices=[("quality", "Quality"), ("price", "Price")], max_length=8
+                    ),
+                ),
+                ("has_conflict", models.BooleanField()),
+                ("conflict_details", models.TextField(blank=True)),
+                ("declared_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="partners.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['proposal', 'part', 'evaluator__email'],
+                "ordering": ["proposal", "part", "evaluator__email"],
             },
         ),
         migrations.CreateModel(
-            name='TenderScore',
+            name="TenderScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('price_accepted', models.BooleanField(blank=True, null=True)),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procurements.awardcriterion')),
-                ('evaluator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='partners.proposal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("price_accepted", models.BooleanField(blank=True, null=True)),
+                (
+                    "price",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True),
+                ),
+                ("reason", models.TextField(blank=True)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procurements.awardcriterion",
+                    ),
+                ),
+                (
+                    "evaluator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="partners.proposal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['proposal', 'criterion__order', 'evaluator__email'],
+                "ordering": ["proposal", "criterion__order", "evaluator__email"],
             },
         ),
         migrations.AddConstraint(
-            model_name='awardentry',
-            constraint=models.UniqueConstraint(fields=('decision', 'proposal'), name='partners_one_award_entry_per_tender'),
+            model_name="awardentry",
+            constraint=models.UniqueConstraint(
+                fields=("decision", "proposal"), name="partners_one_award_entry_per_tender"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='awardentry',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('compliant', True), ('rank__isnull', False), ('total__isnull', False)), models.Q(('awarded', False), ('compliant', False)), _connector='OR'), name='partners_award_entry_ranked_or_not_compliant'),
+            model_name="awardentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("compliant", True), ("rank__isnull", False), ("total__isnull", False)
+                    ),
+                    models.Q(("awarded", False), ("compliant", False)),
+                    _connector="OR",
+                ),
+                name="partners_award_entry_ranked_or_not_compliant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='awarddecision',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'approved', 'standstill', 'contracted'])), fields=('procurement',), name='partners_one_live_award_per_procurement'),
+            model_name="awarddecision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ["proposed", "approved", "standstill", "contracted"])
+                ),
+                fields=("procurement",),
+                name="partners_one_live_award_per_procurement",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('evaluation', 'evaluator', 'part'), name='partners_one_panel_seat'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(
+                fields=("evaluation", "evaluator", "part"), name="partners_one_panel_seat"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.UniqueConstraint(fields=('procurement', 'request'), name='partners_one_partnership_per_partner'),
+            model_name="partnership",
+            constraint=models.UniqueConstraint(
+                fields=("procurement", "request"), name="partners_one_partnership_per_partner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('total_price__gt', 0)), name='partners_partnership_price_positive'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_price__gt", 0)),
+                name="partners_partnership_price_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reductionentry',
-            constraint=models.UniqueConstraint(fields=('reduction', 'proposal'), name='partners_one_reduction_entry'),
+            model_name="reductionentry",
+            constraint=models.UniqueConstraint(
+                fields=("reduction", "proposal"), name="partners_one_reduction_entry"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='standstillsuspension',
-            constraint=models.UniqueConstraint(condition=models.Q(('resumed_at__isnull', True)), fields=('decision',), name='partners_one_open_suspension'),
+            model_name="standstillsuspension",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("resumed_at__isnull", True)),
+                fields=("decision",),
+                name="partners_one_open_suspension",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tenderconsensus',
-            constraint=models.UniqueConstraint(fields=('proposal', 'criterion'), name='partners_one_tender_consensus'),
+            model_name="tenderconsensus",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "criterion"), name="partners_one_tender_consensus"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tenderreview',
-            constraint=models.UniqueConstraint(fields=('proposal', 'evaluator', 'part'), name='partners_one_tender_review'),
+            model_name="tenderreview",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "evaluator", "part"), name="partners_one_tender_review"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tenderreview',
-            constraint=models.CheckConstraint(condition=models.Q(('has_conflict', False), ('completed_at__isnull', True), _connector='OR'), name='partners_tender_review_conflicted_never_completed'),
+            model_name="tenderreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("has_conflict", False), ("completed_at__isnull", True), _connector="OR"
+                ),
+                name="partners_tender_review_conflicted_never_completed",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tenderscore',
-            constraint=models.UniqueConstraint(fields=('proposal', 'criterion', 'evaluator'), name='partners_one_tender_score_per_evaluator'),
+            model_name="tenderscore",
+            constraint=models.UniqueConstraint(
+                fields=("proposal", "criterion", "evaluator"),
+                name="partners_one_tender_score_per_evaluator",
+            ),
         ),
     ]

@@ -4,20 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('procurements', '0003_timetable_regime_amendment_draft'),
+        ("procurements", "0003_timetable_regime_amendment_draft"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='procurement',
-            name='reduce_between_rounds',
-            field=models.BooleanField(default=False, help_text='The number of tenderers may be reduced between rounds of negotiation by applying the award criteria.'),
+            model_name="procurement",
+            name="reduce_between_rounds",
+            field=models.BooleanField(
+                default=False,
+                help_text="The number of tenderers may be reduced between rounds of negotiation by applying the award criteria.",
+            ),
         ),
         migrations.AlterField(
-            model_name='notice',
-            name='kind',
-            field=models.CharField(choices=[('uk2', 'UK2 preliminary market engagement notice'), ('uk4', 'UK4 tender notice'), ('pcr_contract', 'Contract notice (PCR 2015 regulation 49)'), ('uk6', 'UK6 contract award notice'), ('uk7', 'UK7 contract details notice'), ('pcr_award', 'Contract award notice (PCR 2015 regulation 50)'), ('uk12', 'UK12 procurement termination notice')], max_length=16),
+            model_name="notice",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("uk2", "UK2 preliminary market engagement notice"),
+                    ("uk4", "UK4 tender notice"),
+                    ("pcr_contract", "Contract notice (PCR 2015 regulation 49)"),
+                    ("uk6", "UK6 contract award notice"),
+                    ("uk7", "UK7 contract details notice"),
+                    ("pcr_award", "Contract award notice (PCR 2015 regulation 50)"),
+                    ("uk12", "UK12 procurement termination notice"),
+                ],
+                max_length=16,
+            ),
         ),
     ]
