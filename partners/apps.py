@@ -36,6 +36,20 @@ class PartnersConfig(AppConfig):
                 order=25,
             ),
             PageLink(
+                "Requests for consent",
+                "tenders:consents",
+                "Boroughs asking to share a specific item of your information with other "
+                "tenderers: give or refuse consent to each.",
+                order=27,
+            ),
+            PageLink(
+                "Your partnerships",
+                "tenders:partnerships",
+                "Your partnership contracts: the agreed price of each phase, the final "
+                "purchase's maximum cost and performance levels, and the IP terms.",
+                order=28,
+            ),
+            PageLink(
                 "Evidence library",
                 "requests:library",
                 "Company facts, case studies and accreditations to reuse in any request.",
@@ -50,6 +64,42 @@ class PartnersConfig(AppConfig):
                 "How many have been submitted; after the deadline, who applied and the flags "
                 "to check.",
                 order=10,
+            )
+        )
+        PROCUREMENT_PAGES.register(
+            PageLink(
+                "Consent to share",
+                "partners:consents",
+                "Ask a tenderer's consent to share one item of its information, and see every "
+                "answer.",
+                order=25,
+            )
+        )
+        PROCUREMENT_PAGES.register(
+            PageLink(
+                "Partnerships",
+                "partners:partnerships",
+                "After standstill, enter the partnership contracts; then each partner's prices "
+                "per phase, caps and IP terms.",
+                order=60,
+            )
+        )
+        PROCUREMENT_PAGES.register(
+            PageLink(
+                "Evaluation",
+                "partners:evaluation",
+                "Start the evaluation of an opened round, follow the panel's conflicts "
+                "declarations and marks, moderate each tender and see the price-quality ranking.",
+                order=30,
+            )
+        )
+        PROCUREMENT_PAGES.register(
+            PageLink(
+                "Award",
+                "partners:award",
+                "The ranking of the final tenders, the award decision and its approval, the "
+                "assessment summaries, the contract award notice and the standstill period.",
+                order=40,
             )
         )
         PROCUREMENT_PAGES.register(

@@ -41,8 +41,13 @@ class EvaluationRanking:
 
 def evaluated_proposals(evaluation: Evaluation) -> list[Proposal]:
     """The tenders of the evaluated round: the proposals submitted by its deadline."""
+    return round_tenders(evaluation.round_id)
+
+
+def round_tenders(round_id: int) -> list[Proposal]:
+    """The proposals submitted in a round by its deadline, by organisation name."""
     return list(
-        Proposal.objects.filter(round_id=evaluation.round_id, status=ProposalStatus.SUBMITTED)
+        Proposal.objects.filter(round_id=round_id, status=ProposalStatus.SUBMITTED)
         .select_related("request__organisation")
         .order_by("request__organisation__name", "pk")
     )

@@ -4,6 +4,7 @@ and a later deadline. The services decide the rules and name the fields they ref
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
 
 from procurements.forms import GOVUKDateField
 from procurements.forms_common import ServiceErrorMixin
@@ -86,6 +87,25 @@ class ChangeNoticeForm(ServiceErrorMixin, forms.Form):
         required=False,
         help_text="Sent in writing to every tenderer still in the procedure at once.",
     )
+    shared_items = forms.TypedMultipleChoiceField(
+        label="Items of a tenderer's information to share (optional)",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Only an item its tenderer has consented to may be shared. The notice shows "
+        "it to every tenderer still in the procedure.",
+    )
+
+    def __init__(self, *args, consents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if consents:
+            self.fields["shared_items"].choices = [
+                (c.pk, f"{c.request.organisation.name} ({c.get_status_display().lower()}): "
+                 f"{Truncator(c.item).chars(120)}")
+                for c in consents
+            ]  # fmt: skip
+        else:
+            del self.fields["shared_items"]
 
 
 class DeadlineForm(ServiceErrorMixin, forms.Form):

@@ -10,6 +10,7 @@ is refused. Every later deadline leaves the tenderers at least the regime's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -45,6 +46,8 @@ from .permissions_tenders import (
     is_box_officer,
     round_takes_proposals,
 )
+from .selectors_reduction import reduced_out_requests, undecided_reduction
+from .services_consents import consents_for_sharing, consents_shared_record
 from .services_tenders import (
     _procurement_lock,
     _round_lock,
@@ -78,11 +81,12 @@ def _requests(queryset: QuerySet) -> list[ParticipationRequest]:
 
 def round_tenderers(tender_round: TenderRound) -> list[ParticipationRequest]:
     """The requests whose proposal in ``tender_round`` was submitted (and not withdrawn): the
-    tenderers invited to the round after it."""
+    tenderers invited to the round after it. Where the tenderers of ``tender_round`` were
+    reduced by applying the award criteria (RULES.md point 7), only those who continue."""
     return _requests(
         ParticipationRequest.objects.filter(
             proposals__round=tender_round, proposals__status=ProposalStatus.SUBMITTED
-        )
+        ).exclude(pk__in=reduced_out_requests(tender_round))
     )
 
 
@@ -94,7 +98,7 @@ def previous_round(tender_round: TenderRound) -> TenderRound | None:
 
 def remaining_tenderers(tender_round: TenderRound) -> list[ParticipationRequest]:
     """Who may tender in ``tender_round``: every invited supplier in round 1, afterwards the
-    ones who submitted in the round before."""
+    ones who submitted in the round before and, if its tenderers were reduced, continue."""
     before = previous_round(tender_round)
     if before is None:
         return invited_requests(tender_round.procurement)
@@ -219,11 +223,20 @@ def _parts_errors(parts: list[str]) -> str | None:
 
 @transaction.atomic
 def change_notice_issue(
-    *, actor: User, tender_round: TenderRound, parts: list[str], text: str
+    *,
+    actor: User,
+    tender_round: TenderRound,
+    parts: list[str],
+    text: str,
+    shared_items: Iterable[int] = (),
 ) -> ChangeNotice:
     """The lead officer changes the tender documents for the latest round, while it takes
     proposals: in writing to every tenderer still in the procedure at once, with at least the
-    regime's resubmission time left before the round's deadline."""
+    regime's resubmission time left before the round's deadline.
+
+    ``shared_items`` are consent requests whose items the notice shares with every remaining
+    tenderer: each must be of this procurement and its tenderer's consent given, or nothing
+    is issued (RULES.md point 6; PCR 2015 reg. 31(13))."""
     tender_round = _round_lock(tender_round.pk)
     procurement = _procurement_lock(tender_round.procurement_id)
     if not can_manage_rounds(actor, procurement):
@@ -248,6 +261,7 @@ def change_notice_issue(
         errors["text"] = f"The notice must be {CHANGE_NOTICE_MAX_LENGTH:,} characters or fewer"
     if errors:
         raise ApplicationError("The change notice could not be issued", extra={"errors": errors})
+    consents = consents_for_sharing(procurement, shared_items)
     rules = REGIMES[procurement.regime]
     earliest = rules.earliest_resubmission_deadline(london_date(now))
     if london_date(tender_round.deadline) < earliest:
@@ -267,6 +281,7 @@ def change_notice_issue(
         text=text,
         issued_by=actor,
     )
+    consents_shared_record(actor=actor, notice=notice, consents=consents)
     tenderers = remaining_tenderers(tender_round)
     tell_tenderers(
         tenderers,
@@ -276,6 +291,7 @@ def change_notice_issue(
         tender_round=tender_round,
         parts=notice.parts_display(),
         deadline=uk_datetime_text(tender_round.deadline),
+        shared_items=consents,
     )
     _audit(
         actor=actor,
@@ -285,6 +301,7 @@ def change_notice_issue(
         parts=parts,
         round_id=tender_round.pk,
         tenderers=len(tenderers),
+        shared_items=[consent.pk for consent in consents],
     )
     return notice
 
@@ -320,6 +337,13 @@ def round_next(
     if latest.status != RoundStatus.OPENED:
         raise ApplicationError(
             f"The tenders of round {latest.number} must be opened before the next round."
+        )
+    if undecided_reduction(latest) is not None:
+        # Who is invited depends on the reduction (RULES.md point 7): it comes first.
+        raise ApplicationError(
+            f"The tenders of round {latest.number} are being evaluated to reduce the "
+            "tenderers: decide the reduction first, then open the next round with those who "
+            "continue."
         )
     now = timezone.now()
     errors = deadline_errors(

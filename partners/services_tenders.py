@@ -54,6 +54,7 @@ from .models import (
     ProposalFile,
     ProposalStatus,
     ProposalSubmission,
+    ReductionEntry,
     RequestStatus,
     RoundKind,
     RoundStatus,
@@ -430,11 +431,14 @@ def proposal_start(*, actor: User, tender_round: TenderRound) -> Proposal:
             round__number=tender_round.number - 1,
             request=request,
             status=ProposalStatus.SUBMITTED,
-        ).exists()
+        )
+        # A tenderer reduced out after the round before is no longer invited (RULES.md 7).
+        .exclude(pk__in=ReductionEntry.objects.filter(continues=False).values("proposal_id"))
+        .exists()
     ):
         raise PermissionRefused(
             f"Only the tenderers who submitted a proposal in round {tender_round.number - 1} "
-            f"can tender in round {tender_round.number}."
+            f"and continue can tender in round {tender_round.number}."
         )
     existing = Proposal.objects.filter(round=tender_round, request=request).first()
     if existing is not None:
@@ -742,6 +746,37 @@ def file_read(*, actor: User, record: ProposalFile) -> tuple[str, Iterator[bytes
     name = open_bytes(bytes(record.sealed_name), key, aad=record.name_aad).decode()
     with transaction.atomic():
         _audit(actor=actor, action="tenders.file_read", target=proposal, file=str(record.token))
+    handle = record.file.open("rb")
+
+    def chunks() -> Iterator[bytes]:
+        try:
+            yield from open_stream(handle, key, aad=record.content_aad)
+        finally:
+            handle.close()
+
+    return name, chunks()
+
+
+# --- reading for services that have checked permission themselves ---------------------------
+
+
+def submission_content(submission: ProposalSubmission) -> dict[str, Any]:
+    """Unseal a submission's content WITHOUT a permission check or an audit event: only for
+    services that have checked the reader's permission and record the access themselves (the
+    evaluation, ``partners.services_evaluation``)."""
+    key = box_key(submission.proposal.round.procurement)
+    return _open_json(
+        submission.sealed_content,
+        key,
+        ProposalSubmission.aad_for(submission.proposal_id, submission.number),
+    )
+
+
+def file_content(record: ProposalFile) -> tuple[str, Iterator[bytes]]:
+    """A proposal file's name and bytes WITHOUT a permission check or an audit event: only for
+    services that have checked the reader's permission and record the access themselves."""
+    key = box_key(record.proposal.round.procurement)
+    name = open_bytes(bytes(record.sealed_name), key, aad=record.name_aad).decode()
     handle = record.file.open("rb")
 
     def chunks() -> Iterator[bytes]:

@@ -1,3 +1,9 @@
 """The supplier's pages of the award under /tenders/ (namespace ``tenders``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_award
+
+urlpatterns: list = [
+    path("<int:pk>/award/", views_award.tender_outcome, name="award"),
+]

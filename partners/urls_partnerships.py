@@ -1,3 +1,9 @@
 """The borough's pages of the partnerships under /procurements/<pk>/ (namespace ``partners``)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_partnerships
+
+urlpatterns: list = [
+    path("<int:pk>/partnerships/", views_partnerships.partnerships, name="partnerships"),
+]

@@ -22,6 +22,7 @@ from procurements.views.common import posted, procurement_for_view
 from .forms_negotiation import ChangeNoticeForm, DeadlineForm, NegotiationNoteForm, NextRoundForm
 from .models import RoundKind, RoundStatus, TenderRound
 from .permissions_tenders import can_manage_rounds, is_box_officer, round_takes_proposals
+from .selectors_consents import consents_to_share
 from .services_negotiation import (
     change_notice_issue,
     latest_round,
@@ -173,7 +174,9 @@ def notes(request, pk: int, round_pk: int):
 
 def _notices(procurement) -> list:
     return list(
-        procurement.change_notices.select_related("issued_for", "issued_by").order_by("-number")
+        procurement.change_notices.select_related("issued_for", "issued_by")
+        .prefetch_related("shared_items__request__organisation")
+        .order_by("-number")
     )
 
 
@@ -188,7 +191,9 @@ def change_notice(request, pk: int, round_pk: int):
     may_issue = latest.pk == tender_round.pk and round_takes_proposals(
         tender_round, now=timezone.now()
     )
-    form = ChangeNoticeForm(posted(request))
+    form = ChangeNoticeForm(
+        posted(request), consents=consents_to_share(procurement) if may_issue else ()
+    )
     if request.method == "POST" and may_issue and form.is_valid():
         try:
             notice = change_notice_issue(

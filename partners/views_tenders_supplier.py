@@ -34,6 +34,7 @@ from .forms_tenders import (
 )
 from .models import Proposal, ProposalStatus
 from .permissions_tenders import proposal_organisation_admin, round_takes_proposals
+from .selectors_reduction import own_reduction_letter
 from .selectors_tenders import (
     proposal_file_get,
     proposal_submissions,
@@ -223,6 +224,7 @@ def proposal_detail(request, pk: int):
         latest=submissions[0] if submissions else None,
         may_withdraw=is_admin and not closed,
         may_restart=is_admin and takes and proposal.status == ProposalStatus.WITHDRAWN,
+        reduced_out=own_reduction_letter(proposal),
     )
 
 

@@ -40,6 +40,24 @@ class AwardSettingsForm(ServiceErrorMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how price will be scored"},
     )
+    # RULES.md point 7; PCR 2015 reg. 31(3)-(4): only if the documents said so.
+    reduce_between_rounds = forms.TypedChoiceField(
+        label=(
+            "May the number of tenderers be reduced between rounds of negotiation by applying "
+            "the award criteria?"
+        ),
+        help_text=(
+            "Only if you say yes here can you continue a later round with fewer tenderers. "
+            "The answer is published in the invitation to tender and cannot change after "
+            "publication."
+        ),
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select yes if the number of tenderers may be reduced between rounds"
+        },
+    )
     completed = SectionCompletedField()
 
 

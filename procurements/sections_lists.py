@@ -46,12 +46,25 @@ def _criteria(procurement: Procurement) -> list:
     return list(procurement.award_criteria.all())
 
 
+def _reduction_text(procurement: Procurement) -> str:
+    """Whether the tenderers may be reduced between rounds of negotiation by applying the
+    award criteria: possible only if the documents say so (RULES.md point 7; PCR 2015
+    reg. 31(3)-(4))."""
+    if procurement.reduce_between_rounds:
+        return (
+            "Yes: the number of tenderers may be reduced between rounds of negotiation by "
+            "applying the award criteria"
+        )
+    return "No: every tenderer is invited to each round of negotiation"
+
+
 def _criteria_summary(procurement: Procurement) -> list[tuple[str, Any]]:
     criteria = _criteria(procurement)
     rows: list[tuple[str, Any]] = [
         ("Award basis", procurement.get_award_basis_display()),
         ("Scoring scale", procurement.get_scoring_scale_display()),
         ("Price-scoring formula", procurement.get_price_formula_display()),
+        ("Tenderers reduced between rounds", _reduction_text(procurement)),
     ]
     for criterion in criteria:
         value = f"{criterion.weight}%"
@@ -73,6 +86,7 @@ def _criteria_announce(procurement: Procurement) -> dict[str, Any]:
         "award_basis": procurement.get_award_basis_display(),
         "scoring_scale": procurement.get_scoring_scale_display(),
         "price_formula": procurement.get_price_formula_display(),
+        "reduce_between_rounds": _reduction_text(procurement),
         "criteria": [
             {
                 "number": number,

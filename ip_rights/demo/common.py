@@ -22,7 +22,8 @@ LONELINESS = "Loneliness in later life"
 SCHOOL_STREETS = "Cleaner air on the way to school"
 DISCHARGE = "Safer homes after hospital discharge"
 CARERS = "Digital support for unpaid carers"
-TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS]
+FOOD_WASTE = "Reducing food waste in school kitchens"
+TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS, FOOD_WASTE]
 SUPPLIERS = [f"supplier-{letter}@example.org" for letter in "abcdef"]
 
 NOON = time(12, 0)
@@ -32,35 +33,41 @@ def criteria(
     quality_subs: list[str],
     social_subs: list[str],
     price: str = "The total price for the research and pilot phases.",
+    weights: tuple[int, int, int] = (60, 30, 10),
 ) -> list:
-    """The borough's usual weighting (quality 60, price 30, social value 10)."""
+    """Quality, price and social value, with the borough's usual weighting unless ``weights``
+    (quality, price, social value; adding up to 100) says otherwise."""
+    quality, price_weight, social = weights
     return [
         (
             CriterionKind.QUALITY,
             "Quality of the proposed solution and research plan",
-            60,
+            quality,
             "How well the proposal would meet the outcomes, and how credible the plan to get "
             "there is.",
             quality_subs,
         ),
-        (CriterionKind.PRICE, "Price", 30, price, []),
+        (CriterionKind.PRICE, "Price", price_weight, price, []),
         (
             CriterionKind.SOCIAL_VALUE,
             "Social value",
-            10,
+            social,
             "Commitments under the borough's social value policy.",
             social_subs,
         ),
     ]
 
 
-def two_phases(research: dict, pilot: dict) -> list[dict]:
+def two_phases(
+    research: dict, pilot: dict, maxima: tuple[str, str] = ("80000", "200000")
+) -> list[dict]:
     """A research phase and a pilot, each with its targets, one instalment at its start and
-    one at its end, and the gate it must pass."""
+    one at its end, and the gate it must pass; ``maxima`` are the most a partner can be paid
+    for each."""
     phases = []
     for kind, name, weeks, cap, plan in (
-        (PhaseKind.RESEARCH, "Research and prototype", 16, Decimal("80000"), research),
-        (PhaseKind.PILOT, "Pilot", 26, Decimal("200000"), pilot),
+        (PhaseKind.RESEARCH, "Research and prototype", 16, Decimal(maxima[0]), research),
+        (PhaseKind.PILOT, "Pilot", 26, Decimal(maxima[1]), pilot),
     ):
         phases.append(
             {

@@ -10,6 +10,8 @@ and the publication rules check it again.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from core.audit import audit_record
@@ -212,9 +214,13 @@ def procurement_award_settings_save(
     procurement: Procurement,
     scoring_scale: str,
     price_formula: str,
+    reduce_between_rounds: bool | None = None,
     completed: bool = False,
 ) -> Procurement:
-    """Save the scoring scale and price formula, and answer "Have you completed this section?".
+    """Save the scoring scale and price formula, whether the tenderers may be reduced between
+    rounds of negotiation by applying the award criteria (announced in the ITT or not at all:
+    RULES.md point 7; PCR 2015 reg. 31; ``None`` leaves it as it is), and answer "Have you
+    completed this section?".
 
     Completed needs a price and a quality criterion and weights adding up to
     exactly 100; if any is missing, nothing is saved and every problem is given.
@@ -224,7 +230,9 @@ def procurement_award_settings_save(
         problems = award_criteria_problems(list(procurement.award_criteria.all()))
         if problems:
             raise ApplicationError(problems[0], extra={"field": "completed", "problems": problems})
-    values = {"scoring_scale": scoring_scale, "price_formula": price_formula}
+    values: dict[str, Any] = {"scoring_scale": scoring_scale, "price_formula": price_formula}
+    if reduce_between_rounds is not None:
+        values["reduce_between_rounds"] = reduce_between_rounds
     changed = [field for field, value in values.items() if getattr(procurement, field) != value]
     for field, value in values.items():
         setattr(procurement, field, value)

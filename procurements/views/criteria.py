@@ -35,6 +35,7 @@ def award_criteria(request, pk: int):
     initial = {
         "scoring_scale": procurement.scoring_scale,
         "price_formula": procurement.price_formula,
+        "reduce_between_rounds": "yes" if procurement.reduce_between_rounds else "no",
         "completed": completed_initial(procurement, SECTION_KEY),
     }
     form = AwardSettingsForm(posted(request), initial=initial)

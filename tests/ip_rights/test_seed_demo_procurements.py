@@ -12,22 +12,30 @@ from core.services.documents import document_render
 from ip_rights.models import IPTerms
 from partners.debarment import debarment_matches
 from partners.models import (
+    ChangeNotice,
     ConsensusScore,
     ConsortiumMember,
     DebarmentEntry,
     EvaluatorReview,
     EvaluatorScore,
+    NegotiationNote,
     Outcome,
     ParticipationRequest,
+    Proposal,
+    ProposalFile,
+    ProposalStatus,
+    ProposalSubmission,
     RequestStatus,
     RequestSubmission,
+    RoundStatus,
     SelectionQuestion,
     Shortlist,
     ShortlistEntry,
     ShortlistStatus,
+    TenderRound,
 )
 from partners.selectors_selection import requests_received
-from partners.submission import published_questions, submission_problems
+from partners.submission import content_sha256, published_questions, submission_problems
 from procurements.models import (
     AwardCriterion,
     MinimumRequirement,
@@ -49,6 +57,7 @@ LONELINESS = "Loneliness in later life"
 SCHOOL_STREETS = "Cleaner air on the way to school"
 DISCHARGE = "Safer homes after hospital discharge"
 CARERS = "Digital support for unpaid carers"
+FOOD_WASTE = "Reducing food waste in school kitchens"
 
 
 @pytest.fixture
@@ -77,6 +86,11 @@ def _counts() -> dict[str, int]:
             ConsensusScore,
             Shortlist,
             ShortlistEntry,
+            TenderRound,
+            Proposal,
+            ProposalSubmission,
+            NegotiationNote,
+            ChangeNotice,
             GeneratedDocument,
             AuditEvent,
         )
@@ -182,9 +196,6 @@ def test_loneliness_is_published_with_a_real_itt_and_questions_in_every_state(de
 
 
 def test_loneliness_has_a_submitted_consortium_request_with_its_receipt(demo):
-    from partners.models import ParticipationRequest, RequestStatus
-    from partners.submission import content_sha256, submission_problems
-
     procurement = Procurement.objects.get(title=LONELINESS)
     [request] = ParticipationRequest.objects.filter(procurement=procurement)
 
@@ -376,7 +387,9 @@ def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
     assert "diffusion-tube" in _ready_itt_text(amendment.version)
 
 
-@pytest.mark.parametrize("title", [FALLS, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS])
+@pytest.mark.parametrize(
+    "title", [FALLS, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS, FOOD_WASTE]
+)
 def test_each_demo_timetable_gives_an_indicative_start_after_the_invitation_to_tender(demo, title):
     procurement = Procurement.objects.get(title=title)
 
@@ -406,21 +419,23 @@ def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_ho
     call_command("seed_demo")
 
     assert _counts() == counts
-    assert counts["Procurement"] == 6
-    # One for loneliness, five for discharge, five for unpaid carers.
-    assert counts["ParticipationRequest"] == 11
+    assert counts["Procurement"] == 7
+    # One for loneliness, five for discharge, five for unpaid carers, four for food waste.
+    assert counts["ParticipationRequest"] == 15
     assert counts["DebarmentEntry"] == 1
-    assert counts["Shortlist"] == 1
-    assert counts["ShortlistEntry"] == 5
+    assert counts["Shortlist"] == 2
+    assert counts["ShortlistEntry"] == 9
+    # Unpaid carers: one round, three proposals; food waste: two rounds, three proposals
+    # then one tender after negotiation.
+    assert counts["TenderRound"] == 3
+    assert counts["Proposal"] == counts["ProposalSubmission"] == 7
+    assert counts["NegotiationNote"] == 4
+    assert counts["ChangeNotice"] == 1
     assert Procurement.objects.filter(title=FALLS).count() == 1
     call_command("verify_audit")
 
 
 def test_unpaid_carers_has_three_sealed_initial_tenders_past_their_deadline(demo):
-    from django.utils import timezone
-
-    from partners.models import ProposalFile, ProposalStatus, ProposalSubmission, RoundStatus
-
     procurement = Procurement.objects.get(title=CARERS)
     tender_round = procurement.tender_rounds.get()
     proposals = list(tender_round.proposals.select_related("request__organisation"))

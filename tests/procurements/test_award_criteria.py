@@ -54,6 +54,7 @@ def _settings(completed="no", **overrides):
     return {
         "scoring_scale": "0-10",
         "price_formula": "lowest_over_price",
+        "reduce_between_rounds": "no",
         "completed": completed,
     } | (overrides)
 
@@ -350,6 +351,7 @@ def test_an_unfinished_section_saves_whatever_the_weights_and_the_save_is_audite
         "changed": ["scoring_scale", "price_formula"],
         "scoring_scale": "0-4",
         "price_formula": "difference_from_lowest",
+        "reduce_between_rounds": False,
     }
 
 
@@ -568,6 +570,10 @@ def test_the_section_summarises_the_settings_and_each_criterion(procurement):
         ("Award basis", "Best price-quality ratio (most advantageous tender)"),
         ("Scoring scale", "0 to 5"),
         ("Price-scoring formula", "Lowest price ÷ tendered price × the price weight"),
+        (
+            "Tenderers reduced between rounds",
+            "No: every tenderer is invited to each round of negotiation",
+        ),
         ("Quality: Approach", "70%. Sub-criteria: Methodology; Team"),
         ("Price: Price", "30%"),
         ("Weights add up to", "100%"),

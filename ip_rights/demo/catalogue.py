@@ -1,0 +1,284 @@
+"""The demo borough's procurements, in the order they are made: each a title, the steps that
+take it to where a new user finds it, and what that user can do with it (printed by
+``seed_demo``). The steps are in ``flow``; the data in the modules named after each one."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from core.calendar import LONDON, working_day_on_or_after
+from partners.models import ProposalStatus, RequestStatus, RoundKind
+from procurements.models import Procurement
+from procurements.sections import uk_datetime_text
+from procurements.services.amendments import procurement_amend
+from procurements.services.builder import (
+    procurement_challenge_save,
+    procurement_create,
+    procurement_market_gap_save,
+)
+from procurements.services.engagement import (
+    engagement_event_add,
+    interest_register,
+    market_engagement_publish,
+    market_engagement_save,
+)
+from procurements.services.questions import (
+    question_answer_privately,
+    question_ask,
+    question_publish_answer,
+)
+
+from .carers import (
+    CARERS_DECISION_REASON,
+    CARERS_PLAN,
+    CARERS_PROPOSALS,
+    CARERS_REQUESTS,
+    CARERS_SHORTLIST_REASON,
+)
+from .common import (
+    APPROVER,
+    CARERS,
+    DISCHARGE,
+    EVALUATOR,
+    FALLS,
+    FOOD_WASTE,
+    HEATING,
+    LONELINESS,
+    OFFICER,
+    SCHOOL_STREETS,
+    SUPPLIERS,
+)
+from .discharge import DISCHARGE_DEBARMENT, DISCHARGE_PLAN, DISCHARGE_REQUESTS
+from .falls import FALLS_PLAN
+from .flow import (
+    ChangeNoticeIssued,
+    Completed,
+    DemoProcurement,
+    Negotiated,
+    NextRound,
+    Published,
+    RequestsReceived,
+    Seeding,
+    TendersSubmitted,
+    request_submitted,
+    tenders_opened,
+    through_initial_tenders,
+)
+from .food_waste import (
+    FOOD_WASTE_CHANGE_NOTICE,
+    FOOD_WASTE_DECISION_REASON,
+    FOOD_WASTE_NOTES,
+    FOOD_WASTE_PLAN,
+    FOOD_WASTE_PROPOSALS,
+    FOOD_WASTE_REQUESTS,
+    FOOD_WASTE_RESUBMISSIONS,
+    FOOD_WASTE_SHORTLIST_REASON,
+)
+from .published import (
+    DEMO_ANSWERS,
+    DEMO_MEMBER_ROLE,
+    HEATING_CHALLENGE,
+    HEATING_ENGAGEMENT,
+    HEATING_EVENTS,
+    HEATING_MARKET_GAP,
+    LONELINESS_A_PRIVATE,
+    LONELINESS_A_PUBLIC,
+    LONELINESS_PLAN,
+    LONELINESS_Q_OPEN,
+    LONELINESS_Q_PRIVATE,
+    LONELINESS_Q_PUBLIC,
+    LONELINESS_Q_PUBLIC_EDITED,
+    SCHOOL_STREETS_MEASURES_AMENDED,
+    SCHOOL_STREETS_PLAN,
+)
+
+# --- steps of one procurement only -----------------------------------------------------------
+
+
+def heating_draft(seeding: Seeding) -> None:
+    """A draft with the challenge completed and the market gap in progress (the officer has
+    more to say about the market), and a published preliminary market engagement notice
+    (UK2) with two events."""
+    officer, today = seeding.team.officer, seeding.team.today
+    procurement = procurement_create(
+        actor=officer, borough=seeding.team.borough, title=seeding.title
+    )
+    procurement_challenge_save(
+        actor=officer, procurement=procurement, completed=True, **HEATING_CHALLENGE
+    )
+    procurement_market_gap_save(
+        actor=officer, procurement=procurement, completed=False, **HEATING_MARKET_GAP
+    )
+    market_engagement_save(actor=officer, procurement=procurement, **HEATING_ENGAGEMENT)
+    for number, (event_title, place, online_url) in enumerate(HEATING_EVENTS, 1):
+        day = working_day_on_or_after(today + timedelta(days=14 * number))
+        engagement_event_add(
+            actor=officer,
+            procurement=procurement,
+            title=event_title,
+            starts_at=datetime.combine(day, time(10, 0), tzinfo=LONDON),
+            ends_at=datetime.combine(day, time(12, 30), tzinfo=LONDON),
+            place=place,
+            online_url=online_url,
+        )
+    market_engagement_publish(actor=officer, procurement=procurement)
+    seeding.procurement = procurement
+
+
+def loneliness_questions(seeding: Seeding) -> None:
+    """Questions: one answer published to everyone, one answered to the asker only, one
+    waiting for an answer; and a consortium's request to participate, submitted."""
+    procurement, officer = seeding.procurement, seeding.team.officer
+    first, second = (seeding.team.suppliers[email] for email in SUPPLIERS[:2])
+    interest_register(actor=second, procurement=procurement)
+    public = question_ask(actor=first, procurement=procurement, text=LONELINESS_Q_PUBLIC)
+    question_publish_answer(
+        actor=officer,
+        question=public,
+        public_text=LONELINESS_Q_PUBLIC_EDITED,
+        answer=LONELINESS_A_PUBLIC,
+    )
+    private = question_ask(actor=second, procurement=procurement, text=LONELINESS_Q_PRIVATE)
+    question_answer_privately(
+        actor=officer,
+        question=private,
+        answer=LONELINESS_A_PRIVATE,
+        reason="The question is about this supplier's own registration, not the documents.",
+    )
+    question_ask(actor=first, procurement=procurement, text=LONELINESS_Q_OPEN)
+    request_submitted(
+        procurement, lead=first, answers=DEMO_ANSWERS, member=(second, DEMO_MEMBER_ROLE, 30)
+    )
+
+
+def school_streets_amended(seeding: Seeding) -> None:
+    """Amended once: the outcome measures are clearer and the deadline a week later."""
+    procurement = seeding.procurement
+    interest_register(actor=seeding.team.suppliers[SUPPLIERS[0]], procurement=procurement)
+    procurement_amend(
+        actor=seeding.team.officer,
+        procurement=procurement,
+        changes={
+            "outcome_measures": SCHOOL_STREETS_MEASURES_AMENDED,
+            "participation_deadline": procurement.participation_deadline + timedelta(days=7),
+        },
+        reason=(
+            "Suppliers asked how air quality will be measured; the measures now name the "
+            "monitoring sites, and requests to participate close a week later to give "
+            "time to read them."
+        ),
+    )
+
+
+# --- what a new user does with each ----------------------------------------------------------
+
+
+def discharge_who(procurement: Procurement) -> str:
+    received = procurement.participation_requests.count()
+    selection = f"/procurements/{procurement.pk}/selection/"
+    return (
+        f"{received} requests to participate received, one from a consortium and one from "
+        f"an organisation on the debarment list, {procurement.number_to_invite} to invite; "
+        f"sign in as {EVALUATOR} to declare conflicts and score at {selection}assess/, "
+        f"then as {OFFICER} to moderate and propose the shortlist at {selection}, then as "
+        f"{APPROVER} to confirm it at {selection}shortlist/decide/"
+    )
+
+
+def carers_who(procurement: Procurement) -> str:
+    requests = procurement.participation_requests
+    invited = requests.filter(status=RequestStatus.SHORTLISTED).count()
+    return (
+        f"shortlist confirmed by {APPROVER}, {invited} of {requests.count()} invited to "
+        "tender; each supplier reads its invitation or regret letter at /requests/ "
+        "(Brightwater on its consortium invitations page); the marks and reasons at "
+        f"/procurements/{procurement.pk}/selection/; the three initial tenders are sealed "
+        f"and past their deadline: {OFFICER} asks to open the box at "
+        f"/procurements/{procurement.pk}/tenders/ and {APPROVER} confirms"
+    )
+
+
+def food_waste_who(procurement: Procurement) -> str:
+    first, second = procurement.tender_rounds.order_by("number")
+    resubmitted = sorted(
+        p.request.organisation.name
+        for p in second.proposals.filter(status=ProposalStatus.SUBMITTED).select_related(
+            "request__organisation"
+        )
+    )
+    tenders = f"/procurements/{procurement.pk}/tenders/"
+    return (
+        f"round 1's {first.proposals.count()} initial tenders opened by {OFFICER} and "
+        f"{APPROVER}; round 2, tenders after negotiation, open until "
+        f"{uk_datetime_text(second.deadline)} (UK time), with change notice 1 sent to every "
+        f"tenderer; {', '.join(resubmitted)} has resubmitted. Sign in as {SUPPLIERS[0]} to "
+        f"read its meeting record and the change notice and resubmit at /tenders/; as "
+        f"{OFFICER} to read the notes at {tenders}rounds/{first.pk}/notes/ and the change "
+        f"notice at {tenders}rounds/{second.pk}/change-notice/"
+    )
+
+
+DEMO_PROCUREMENTS = [
+    DemoProcurement(
+        FALLS,
+        (Completed(FALLS_PLAN),),
+        who=lambda _: f"sign in as {APPROVER} to review it; {OFFICER} leads it",
+    ),
+    DemoProcurement(
+        HEATING,
+        (heating_draft,),
+        who=lambda _: (
+            f"sign in as {OFFICER} to carry on building it; its market engagement is public"
+        ),
+    ),
+    DemoProcurement(
+        LONELINESS,
+        (Published(LONELINESS_PLAN), loneliness_questions),
+        who=lambda _: (
+            "open on /opportunities/, with questions answered and one waiting; "
+            f"{SUPPLIERS[0]} has submitted a request to participate as the lead of a "
+            f"consortium with {SUPPLIERS[1]}'s organisation"
+        ),
+    ),
+    DemoProcurement(
+        SCHOOL_STREETS,
+        (Published(SCHOOL_STREETS_PLAN), school_streets_amended),
+        who=lambda _: "open on /opportunities/, amended once",
+    ),
+    DemoProcurement(
+        DISCHARGE,
+        (
+            Published(DISCHARGE_PLAN),
+            RequestsReceived(DISCHARGE_REQUESTS, debarment=DISCHARGE_DEBARMENT),
+        ),
+        who=discharge_who,
+    ),
+    DemoProcurement(
+        CARERS,
+        through_initial_tenders(
+            plan=CARERS_PLAN,
+            requests=CARERS_REQUESTS,
+            shortlist_reasons=(CARERS_SHORTLIST_REASON, CARERS_DECISION_REASON),
+            proposals=CARERS_PROPOSALS,
+            debarment=DISCHARGE_DEBARMENT,
+        ),
+        who=carers_who,
+    ),
+    DemoProcurement(
+        FOOD_WASTE,
+        (
+            *through_initial_tenders(
+                plan=FOOD_WASTE_PLAN,
+                requests=FOOD_WASTE_REQUESTS,
+                shortlist_reasons=(FOOD_WASTE_SHORTLIST_REASON, FOOD_WASTE_DECISION_REASON),
+                proposals=FOOD_WASTE_PROPOSALS,
+            ),
+            tenders_opened,
+            NextRound(RoundKind.NEGOTIATION),
+            Negotiated(FOOD_WASTE_NOTES),
+            ChangeNoticeIssued(**FOOD_WASTE_CHANGE_NOTICE),
+            TendersSubmitted(FOOD_WASTE_RESUBMISSIONS),
+        ),
+        who=food_waste_who,
+    ),
+]
