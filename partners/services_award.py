@@ -31,7 +31,7 @@ from core.audit import audit_record
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.mail import absolute_url, send_after_commit
-from core.models import DocumentStatus, OfficerMembership, OfficerRole, User
+from core.models import DocumentStatus, User
 from core.services.documents import document_request
 from procurements.models import Notice, NoticeKind, Procurement, ProcurementStatus, Regime
 from procurements.rules import REGIMES
@@ -41,6 +41,7 @@ from procurements.services.notices import (
     notice_field,
     notice_publish,
     notice_section,
+    procurement_section,
 )
 
 from .documents_award import SUMMARY_KIND
@@ -61,7 +62,7 @@ from .permissions_award import (
     can_suspend_award,
 )
 from .selectors_award import summaries
-from .services_common import organisation_admin_emails
+from .services_common import approver_emails, organisation_admin_emails
 
 REASON_MAX_LENGTH = 5000
 WAIT_FOR_SUMMARIES = (
@@ -167,17 +168,9 @@ def _entries(ranking: EvaluationRanking, awarded: set[int], reasons: Mapping[int
 def _ask_the_approver(procurement: Procurement, decision: AwardDecision) -> None:
     """E-mail the named approver, or else every approver of the borough but the proposer and
     the lead officer, once the proposal commits."""
-    if procurement.approver_id is not None:
-        recipients = [procurement.approver.email]
-    else:
-        recipients = list(
-            OfficerMembership.objects.filter(
-                borough=procurement.borough, role=OfficerRole.APPROVER, user__is_active=True
-            )
-            .exclude(user__in=[decision.proposed_by_id, procurement.lead_officer_id])
-            .order_by("user__email")
-            .values_list("user__email", flat=True)
-        )
+    recipients = approver_emails(
+        procurement, exclude=[decision.proposed_by_id, procurement.lead_officer_id]
+    )
     send_after_commit(
         template="partners/award/email/proposed",
         context={
@@ -331,21 +324,11 @@ def award_notice_content(
     """The UK6 contract award notice (PA 2023 s.50; Procurement Regulations 2024 reg. 27):
     the suppliers to be awarded, the value of each tender, and the standstill period."""
     awarded = [entry for entry in entries if entry.awarded]
-    published_on = london_date(procurement.published_at) if procurement.published_at else None
     return {
         "title": f"{NoticeKind.UK6.label}: {procurement.title}",
         "sections": [
             authority_section(procurement),
-            notice_section(
-                "The procurement",
-                [
-                    notice_field("Title", procurement.title),
-                    notice_field("Reference", procurement.reference),
-                    notice_field("Procedure", procurement.get_regime_display()),
-                    notice_field("Tender notice published", uk_date_text(published_on)),
-                    notice_field("Tenders assessed", str(len(entries))),
-                ],
-            ),
+            procurement_section(procurement, notice_field("Tenders assessed", str(len(entries)))),
             notice_section(
                 "Suppliers to be awarded a partnership",
                 [

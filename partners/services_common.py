@@ -1,5 +1,6 @@
 """What the services of requests to participate share: locking a request, the window and
-state a change needs, and an organisation's admins (who are told by e-mail)."""
+state a change needs, an organisation's admins (who are told by e-mail), and the approvers
+a proposed decision goes to."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from core.models import SupplierOrganisation, SupplierRole
+from core.models import OfficerMembership, OfficerRole, SupplierOrganisation, SupplierRole
+from procurements.models import Procurement
 
 from .models import CHANGEABLE, ParticipationRequest, RequestStatus
 from .submission import participation_closed_message, participation_open
@@ -53,6 +55,22 @@ def refuse_unless_changeable(request: ParticipationRequest, now: datetime | None
 def organisation_admin_emails(organisation: SupplierOrganisation) -> list[str]:
     return list(
         organisation.memberships.filter(role=SupplierRole.ADMIN, user__is_active=True)
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+    )
+
+
+def approver_emails(procurement: Procurement, *, exclude: list[int | None]) -> list[str]:
+    """Who is asked to decide what an officer proposed: the procurement's named approver, or
+    else every active approver of the borough but the people in ``exclude`` (the proposer,
+    and the lead officer where four eyes need it)."""
+    if procurement.approver_id is not None:
+        return [procurement.approver.email]
+    return list(
+        OfficerMembership.objects.filter(
+            borough=procurement.borough, role=OfficerRole.APPROVER, user__is_active=True
+        )
+        .exclude(user__in=[pk for pk in exclude if pk is not None])
         .order_by("user__email")
         .values_list("user__email", flat=True)
     )

@@ -33,6 +33,7 @@ from procurements.services.notices import (
     notice_field,
     notice_publish,
     notice_section,
+    procurement_section,
 )
 
 from .models import AwardDecision, AwardEntry, Partnership
@@ -134,14 +135,10 @@ def contract_notice_content(
         "title": f"{NoticeKind(kind).label}: {procurement.title}",
         "sections": [
             authority_section(procurement),
-            notice_section(
-                "The procurement",
-                [
-                    notice_field("Title", procurement.title),
-                    notice_field("Reference", procurement.reference),
-                    notice_field("Procedure", procurement.get_regime_display()),
-                    notice_field("Contracts signed", uk_date_text(signed_on)),
-                ],
+            procurement_section(
+                procurement,
+                notice_field("Contracts signed", uk_date_text(signed_on)),
+                published=False,
             ),
             notice_section(
                 "Partnership contracts",

@@ -19,7 +19,7 @@ from core.audit import audit_record
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.mail import absolute_url, send_after_commit
-from core.models import OfficerMembership, OfficerRole, User
+from core.models import OfficerRole, User
 from core.permissions import has_role
 from core.services.documents import document_request
 from procurements.models import Procurement
@@ -53,7 +53,7 @@ from .selectors_assessment import (
     ranking,
 )
 from .selectors_selection import RECEIVED, requests_received
-from .services_common import organisation_admin_emails
+from .services_common import approver_emails, organisation_admin_emails
 from .submission import exclusion_grounds, published_questions
 
 REASON_MAX_LENGTH = 5000
@@ -583,17 +583,7 @@ def shortlist_propose(
 def _ask_the_approver(procurement: Procurement, shortlist: Shortlist) -> None:
     """E-mail the named approver, or else every approver of the borough but the proposer,
     once the proposal commits."""
-    if procurement.approver_id is not None:
-        recipients = [procurement.approver.email]
-    else:
-        recipients = list(
-            OfficerMembership.objects.filter(
-                borough=procurement.borough, role=OfficerRole.APPROVER, user__is_active=True
-            )
-            .exclude(user=shortlist.proposed_by_id)
-            .order_by("user__email")
-            .values_list("user__email", flat=True)
-        )
+    recipients = approver_emails(procurement, exclude=[shortlist.proposed_by_id])
     send_after_commit(
         template="partners/selection/email/shortlist_proposed",
         context={

@@ -712,10 +712,7 @@ def submission_read(*, actor: User, submission: ProposalSubmission) -> dict[str,
             target=proposal,
             submission=submission.number,
         )
-    key = box_key(tender_round.procurement)
-    content = _open_json(
-        submission.sealed_content, key, ProposalSubmission.aad_for(proposal.pk, submission.number)
-    )
+    content = submission_content(submission)
     with transaction.atomic():
         _audit(
             actor=actor,
@@ -742,19 +739,9 @@ def file_read(*, actor: User, record: ProposalFile) -> tuple[str, Iterator[bytes
             target=proposal,
             file=str(record.token),
         )
-    key = box_key(tender_round.procurement)
-    name = open_bytes(bytes(record.sealed_name), key, aad=record.name_aad).decode()
     with transaction.atomic():
         _audit(actor=actor, action="tenders.file_read", target=proposal, file=str(record.token))
-    handle = record.file.open("rb")
-
-    def chunks() -> Iterator[bytes]:
-        try:
-            yield from open_stream(handle, key, aad=record.content_aad)
-        finally:
-            handle.close()
-
-    return name, chunks()
+    return file_content(record)
 
 
 # --- reading for services that have checked permission themselves ---------------------------

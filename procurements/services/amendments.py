@@ -75,6 +75,7 @@ from procurements.services.notices import (
     notice_field,
     notice_publish,
     notice_section,
+    procurement_section,
 )
 from procurements.services.publication import (
     GENERIC_ITT_FRAGMENT,
@@ -579,21 +580,12 @@ def _revised_tender_notice_publish(
 
 def termination_notice_content(procurement: Procurement, *, reason: str) -> dict[str, Any]:
     """The UK12 procurement termination notice (PA 2023 s.55) of a cancelled procurement."""
-    published_on = london_date(procurement.published_at) if procurement.published_at else None
     cancelled_on = london_date(procurement.cancelled_at or timezone.now())
     return {
         "title": f"{NoticeKind.UK12.label}: {procurement.title}",
         "sections": [
             authority_section(procurement),
-            notice_section(
-                "The procurement",
-                [
-                    notice_field("Title", procurement.title),
-                    notice_field("Reference", procurement.reference),
-                    notice_field("Procedure", procurement.get_regime_display()),
-                    notice_field("Tender notice published", uk_date_text(published_on)),
-                ],
-            ),
+            procurement_section(procurement),
             notice_section(
                 "Termination",
                 [

@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 
 from core.audit import audit_record
+from core.calendar import london_date
 from procurements.models import Notice, NoticeKind
+from procurements.sections import uk_date_text
 
 if TYPE_CHECKING:
     from core.models import User
@@ -49,6 +51,22 @@ def authority_section(procurement: Procurement) -> dict[str, Any]:
         "Contracting authority",
         [notice_field("Name", borough.name), notice_field("Identifier", borough.identifier)],
     )
+
+
+def procurement_section(
+    procurement: Procurement, *more: dict[str, Any], published: bool = True
+) -> dict[str, Any]:
+    """ "The procurement" as a later notice names it: title, reference, the law followed and
+    (``published``) the day its tender notice was published, then ``more`` fields."""
+    fields = [
+        notice_field("Title", procurement.title),
+        notice_field("Reference", procurement.reference),
+        notice_field("Procedure", procurement.get_regime_display()),
+    ]
+    if published:
+        published_on = london_date(procurement.published_at) if procurement.published_at else None
+        fields.append(notice_field("Tender notice published", uk_date_text(published_on)))
+    return notice_section("The procurement", [*fields, *more])
 
 
 def _check_content(content: dict[str, Any]) -> None:
