@@ -53,7 +53,7 @@ def most_advantageous(entries: list[AwardEntry], entry: AwardEntry) -> AwardEntr
     return next((other for other in entries if other.rank == 1), None)
 
 
-def _mark_text(criterion: AwardCriterion, mark: TenderConsensus | None, maximum: int) -> str:
+def mark_text(criterion: AwardCriterion, mark: TenderConsensus | None, maximum: int) -> str:
     if mark is None:
         return "Not marked"
     if criterion.kind == CriterionKind.PRICE:
@@ -79,9 +79,9 @@ def _rows(
                 "criterion": criterion.name,
                 "weight": criterion.weight,
                 "price": criterion.kind == CriterionKind.PRICE,
-                "own_mark": _mark_text(criterion, mine, maximum),
+                "own_mark": mark_text(criterion, mine, maximum),
                 "own_reason": mine.reason if mine is not None else "",
-                "best_mark": _mark_text(criterion, theirs, maximum) if best else "",
+                "best_mark": mark_text(criterion, theirs, maximum) if best else "",
                 "best_reason": theirs.reason if theirs is not None else "",
             }
         )

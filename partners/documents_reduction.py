@@ -19,7 +19,7 @@ from procurements.models import AwardCriterion
 from procurements.sections import uk_date_text
 
 # The same words for a mark as the assessment summary uses.
-from .documents_award import _mark_text as mark_text
+from .documents_award import mark_text
 from .models import ReductionEntry, TenderConsensus
 from .permissions_reduction import can_read_reduction_letter, can_request_reduction_letter
 from .scoring import scale_maximum

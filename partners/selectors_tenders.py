@@ -19,11 +19,13 @@ from core.models import SupplierMembership, User
 from core.sealing import open_bytes
 
 from .models import (
+    ChangeNotice,
     ParticipationRequest,
     Proposal,
     ProposalFile,
     ProposalStatus,
     ProposalSubmission,
+    ReductionEntry,
     RequestStatus,
     TenderRound,
 )
@@ -42,7 +44,7 @@ def _organisation_ids(user: User) -> list[int]:
 def tender_invitations(*, user: User) -> list[dict[str, Any]]:
     """The rounds the user's organisations are invited to (as the lead of a shortlisted
     request), newest first, each with the organisation's proposal in it (or None) and the
-    number of that proposal's latest submission. Four queries whatever the number of rounds
+    number of that proposal's latest submission. Five queries whatever the number of rounds
     and proposals."""
     organisations = _organisation_ids(user)
     if not organisations:
@@ -67,10 +69,15 @@ def tender_invitations(*, user: User) -> list[dict[str, Any]]:
         ).annotate(latest_number=Max("submissions__number"))
     }
     numbered = {(r.procurement_id, r.number): r for r in rounds}
+    reduced_out = set(
+        ReductionEntry.objects.filter(
+            proposal_id__in=[p.pk for p in proposals.values()], continues=False
+        ).values_list("proposal_id", flat=True)
+    )
     rows = []
     for tender_round in rounds:
         request = requests[tender_round.procurement_id]
-        if not _may_tender(tender_round, request, numbered, proposals):
+        if not _may_tender(tender_round, request, numbered, proposals, reduced_out):
             continue
         rows.append(
             {
@@ -82,15 +89,21 @@ def tender_invitations(*, user: User) -> list[dict[str, Any]]:
     return rows
 
 
-def _may_tender(tender_round, request, numbered: dict, proposals: dict) -> bool:
+def _may_tender(
+    tender_round, request, numbered: dict, proposals: dict, reduced_out: set[int]
+) -> bool:
     """Round 1 is for every invited supplier; a later round only for those who submitted in
-    the round before (as ``services_negotiation.remaining_tenderers`` says), from what the
-    page has already read."""
+    the round before and were not reduced out after it (as
+    ``services_negotiation.remaining_tenderers`` says), from what the page has already read."""
     if tender_round.number == 1:
         return True
     before = numbered.get((tender_round.procurement_id, tender_round.number - 1))
     proposal = proposals.get((before.pk, request.pk)) if before is not None else None
-    return proposal is not None and proposal.status == ProposalStatus.SUBMITTED
+    return (
+        proposal is not None
+        and proposal.status == ProposalStatus.SUBMITTED
+        and proposal.pk not in reduced_out
+    )
 
 
 def tender_round_get(*, pk: int) -> TenderRound | None:
@@ -149,3 +162,22 @@ def own_submission_content(*, user: User, submission: ProposalSubmission) -> dic
             data={"submission": submission.number},
         )
     return content
+
+
+def change_notices_for(request: ParticipationRequest) -> list[ChangeNotice]:
+    """The change notices sent to this tenderer: those issued for a round it was invited to
+    (round 1 for every invited supplier; a later round when it submitted in the one before
+    and was not reduced out after it), with their shared items. Two queries."""
+    tendered = (
+        Proposal.objects.filter(request=request, status=ProposalStatus.SUBMITTED)
+        .exclude(pk__in=ReductionEntry.objects.filter(continues=False).values("proposal_id"))
+        .values_list("round__number", flat=True)
+    )
+    numbers = {1, *(number + 1 for number in tendered)}
+    return list(
+        ChangeNotice.objects.filter(
+            procurement_id=request.procurement_id, issued_for__number__in=numbers
+        )
+        .prefetch_related("shared_items")
+        .order_by("number")
+    )

@@ -36,6 +36,7 @@ from .models import Proposal, ProposalStatus
 from .permissions_tenders import proposal_organisation_admin, round_takes_proposals
 from .selectors_reduction import own_reduction_letter
 from .selectors_tenders import (
+    change_notices_for,
     proposal_file_get,
     proposal_submissions,
     tender_invitations,
@@ -222,6 +223,7 @@ def proposal_detail(request, pk: int):
             {"submission": s, "received": uk_datetime_text(s.submitted_at)} for s in submissions
         ],
         latest=submissions[0] if submissions else None,
+        change_notices=change_notices_for(proposal.request),
         may_withdraw=is_admin and not closed,
         may_restart=is_admin and takes and proposal.status == ProposalStatus.WITHDRAWN,
         reduced_out=own_reduction_letter(proposal),

@@ -5,17 +5,19 @@ A demo procurement is a title, its steps in order and what a new user does with 
 small callables that take the ``Seeding`` (the demo team, and what earlier steps made) and
 carry it one stage further: published, requests received, shortlist confirmed, a round of
 tenders opened, tenders submitted, the deadline passed, the box opened by two officers, a
-later round, negotiation, a change notice. Taking a procurement further (final tenders,
-evaluation, award, standstill) is a matter of adding steps.
+later round (of tenders after negotiation, or the final tenders), negotiation, a change
+notice. The evaluation of the final tenders, the award and standstill are the steps of
+``ip_rights.demo.award``.
 
 The only changes not made through a service move a deadline the demo cannot wait for into
-the past: the participation deadline in ``RequestsReceived`` (once the requests are in), and a
-round's deadline and opening date in ``deadline_passed`` (once the tenders are in).
+the past: the participation deadline in ``RequestsReceived`` (once the requests are in), a
+round's deadline and opening date in ``deadline_passed`` (once the tenders are in), and the
+last day of standstill in ``award.standstill_over`` (once the contract award notice is out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -25,9 +27,12 @@ from django.utils import timezone
 from core.calendar import LONDON, london_date
 from core.models import Borough, User
 from partners.models import (
+    AwardDecision,
     DebarmentEntry,
+    Evaluation,
     ParticipationRequest,
     QuestionKind,
+    RoundKind,
     RoundStatus,
     TenderRound,
 )
@@ -95,13 +100,16 @@ class Team:
 @dataclass
 class Seeding:
     """One demo procurement on its way: the team, and what the steps made so far (the
-    requests to participate in the order of their plans, and the latest round of tenders)."""
+    requests to participate in the order of their plans, the latest round of tenders, the
+    evaluation of the final tenders and the award decision)."""
 
     team: Team
     title: str
     procurement: Procurement | None = None
     requests: list[ParticipationRequest] = field(default_factory=list)
     tender_round: TenderRound | None = None
+    evaluation: Evaluation | None = None
+    decision: AwardDecision | None = None
 
 
 Step = Callable[[Seeding], None]
@@ -267,17 +275,33 @@ def _debarment_listed(entry: dict, *, today: date) -> None:
     )
 
 
-def _marks(questions: list, by_topic: dict) -> dict[int, Mark]:
-    """Marks keyed by question from ``by_topic`` (topic -> (verdict or score, reason))."""
+def marks_of(
+    items: Iterable,
+    planned: dict,
+    *,
+    key: Callable[[object], Hashable],
+    scored: Callable[[object], bool],
+) -> dict[int, Mark]:
+    """Marks keyed by the id of each of ``items`` (selection questions, or award criteria)
+    from ``planned`` (``key(item)`` -> (verdict or score, reason)): a score where
+    ``scored(item)``, a verdict otherwise."""
     marks = {}
-    for question in questions:
-        value, reason = by_topic[question.topic]
-        marks[question.pk] = (
-            Mark(score=value, reason=reason)
-            if question.is_scored
-            else Mark(passed=value, reason=reason)
+    for item in items:
+        value, reason = planned[key(item)]
+        marks[item.pk] = (
+            Mark(score=value, reason=reason) if scored(item) else Mark(passed=value, reason=reason)
         )
     return marks
+
+
+def _marks(questions: list, by_topic: dict) -> dict[int, Mark]:
+    """Marks keyed by question from ``by_topic`` (topic -> (verdict or score, reason))."""
+    return marks_of(
+        questions,
+        by_topic,
+        key=lambda question: question.topic,
+        scored=lambda question: question.is_scored,
+    )
 
 
 @dataclass(frozen=True)
@@ -478,3 +502,25 @@ def through_initial_tenders(
         TendersSubmitted(proposals),
         deadline_passed,
     )
+
+
+def through_negotiation(
+    *, notes: list[tuple[str, str, str]], change_notice: dict, resubmissions: dict[str, dict]
+) -> tuple[Step, ...]:
+    """The steps from sealed initial tenders past their deadline to tenders after negotiation:
+    round 1 opened by two officers, round 2 (tenders after negotiation) opened, the lead
+    officer's ``notes``, the ``change_notice`` to every tenderer, and ``resubmissions``
+    submitted in round 2."""
+    return (
+        tenders_opened,
+        NextRound(RoundKind.NEGOTIATION),
+        Negotiated(notes),
+        ChangeNoticeIssued(**change_notice),
+        TendersSubmitted(resubmissions),
+    )
+
+
+def tendered_and_opened(proposals: dict[str, dict]) -> tuple[Step, ...]:
+    """``proposals`` submitted in the latest round, its deadline passed, and its box opened by
+    two officers."""
+    return (TendersSubmitted(proposals), deadline_passed, tenders_opened)

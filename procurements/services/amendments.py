@@ -134,6 +134,7 @@ NEVER_AMENDED = frozenset(
         "weights",
         "scoring_scale",
         "price_formula",
+        "reduce_between_rounds",
     }
 )
 NEVER_AMENDED_MESSAGE = (

@@ -12,7 +12,8 @@ from django.utils import timezone
 from core.calendar import LONDON
 from core.models import OfficerRole
 from partners.models import ChangeNotice, NegotiationNote, Proposal, TenderRound
-from partners.services_negotiation import negotiation_note_add, round_next
+from partners.selectors_tenders import change_notices_for
+from partners.services_negotiation import negotiation_note_add, remaining_tenderers, round_next
 from tests import factories
 from tests.partners.tender_samples import initial_tenders_opened, proposal_submitted, tendering
 
@@ -325,3 +326,19 @@ def test_the_notes_page_of_a_sealed_round_names_no_tenderer(personas, login, rou
     assert 'id="cannot-add"' in text
     assert "Alpha Robotics Ltd" not in text
     assert "Add the note" not in text
+
+
+def test_a_change_notice_reaches_only_the_pages_of_the_tenderers_it_was_sent_to(
+    personas, login, round_two
+):
+    login(personas.officer_a).post(
+        url("partners:tenders-change-notice", round_two),
+        {"parts": ["ip_terms"], "text": "The licence terms change."},
+    )
+    invited = round_two.procurement.participation_requests.filter(status="shortlisted")
+    in_round_two = {r.pk for r in remaining_tenderers(round_two)}
+    left_out = invited.exclude(pk__in=in_round_two).get()
+
+    assert [n.text for n in change_notices_for(left_out)] == []
+    for request in invited.filter(pk__in=in_round_two):
+        assert [n.text for n in change_notices_for(request)] == ["The licence terms change."]

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, DocumentStatus, GeneratedDocument
 from partners.models import Evaluation, Reduction, ReductionEntry, RoundKind, TenderConsensus
+from partners.selectors_tenders import tender_invitations
 from partners.services_negotiation import remaining_tenderers, round_next, round_tenderers
 from partners.services_reduction import reduction_decide
 from partners.services_tenders import proposal_start
@@ -324,3 +325,15 @@ def test_without_a_reduction_every_tenderer_stays(personas):
     round_2 = _next_round(personas, reducing)
 
     assert len(remaining_tenderers(round_2)) == 3
+
+
+def test_a_tenderer_not_continuing_is_not_offered_the_next_round(personas):
+    reducing = reduction_evaluated(personas)
+    reduced(personas, reducing)
+    round_2 = _next_round(personas, reducing)
+
+    def offered(admin) -> list[int]:
+        return [row["round"].number for row in tender_invitations(user=admin)]
+
+    assert offered(reducing.admins[0]) == [round_2.number, reducing.round.number]
+    assert offered(reducing.admins[2]) == [reducing.round.number]
