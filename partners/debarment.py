@@ -75,3 +75,23 @@ def debarment_matches(
     organisation or any member of its consortium."""
     entries = DebarmentEntry.objects.filter(debarred_on__lte=on).order_by("supplier_name", "pk")
     return debarment_matches_for(request_organisations(request), entries, on=on)
+
+
+def debarment_refusal(requests: Iterable[ParticipationRequest], *, on: date) -> str:
+    """Why these requests cannot be awarded a contract or enter one: an organisation of one of
+    them (lead or consortium member) is on the debarment list in force on the day of the check,
+    and no self-cleaning evidence is recorded for that request (RULES.md "Other duties": the
+    list is checked at participation, at award and before each new phase). "" when none is."""
+    debarred = [
+        organisation.name
+        for request in requests
+        if getattr(request, "self_cleaning", None) is None
+        for organisation, _entry in debarment_matches(request, on=on)
+    ]
+    if not debarred:
+        return ""
+    names = ", ".join(dict.fromkeys(debarred))
+    return (
+        f"{names} is on the debarment list: a debarred supplier cannot be awarded a contract. "
+        "Record the self-cleaning evidence on its request first, or award another tenderer."
+    )

@@ -47,10 +47,18 @@ def assessment_summary_title(entry: AwardEntry) -> str:
 
 
 def most_advantageous(entries: list[AwardEntry], entry: AwardEntry) -> AwardEntry | None:
-    """The tender ranked first (the tenderer's own when it shares first place)."""
-    if entry.rank == 1:
+    """The most advantageous tender: the best-ranked tender awarded a partnership (the
+    tenderer's own when it is awarded at that rank); the tender ranked first if none is."""
+    awarded = sorted(
+        (other for other in entries if other.awarded and other.rank is not None),
+        key=lambda other: other.rank,
+    )
+    if not awarded:
+        return entry if entry.rank == 1 else next((o for o in entries if o.rank == 1), None)
+    best = awarded[0]
+    if entry.awarded and entry.rank == best.rank:
         return entry
-    return next((other for other in entries if other.rank == 1), None)
+    return best
 
 
 def mark_text(criterion: AwardCriterion, mark: TenderConsensus | None, maximum: int) -> str:

@@ -6,6 +6,9 @@ raises; the server's clock (``now``) decides deadlines and opening dates, never 
 - The lead officer opens rounds and sets the opening date (before the deadline).
 - The borough's procurement officers and approvers are the box's authorised officers: two
   different ones open a round after its opening date, and only they read what was opened.
+  Once the round's evaluation has started, the people on its panel read the tenders only
+  through the evaluation (their part, after declaring their conflicts), and nobody reads a
+  tender they have declared a conflict with.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from core.permissions import is_organisation_admin, is_organisation_member, offi
 from procurements.models import ProcurementStatus
 from procurements.permissions import is_lead_officer
 
-from .models import RoundStatus
+from .models import PanelMember, RoundStatus, TenderReview
 
 if TYPE_CHECKING:
     from core.models import User
@@ -85,3 +88,18 @@ def can_read_opened(user: User, tender_round: TenderRound) -> bool:
     return tender_round.status == RoundStatus.OPENED and is_box_officer(
         user, tender_round.procurement
     )
+
+
+def can_read_opened_proposal(user: User, proposal: Proposal) -> bool:
+    """``can_read_opened`` for one tender, and, once its round's evaluation has started, not
+    a member of the panel (they read through the evaluation pages, their part only) and not
+    someone who has declared a conflict of interest with this tender."""
+    if not can_read_opened(user, proposal.round):
+        return False
+    on_panel = PanelMember.objects.filter(
+        evaluation__round_id=proposal.round_id, evaluator_id=user.pk
+    ).exists()
+    conflicted = TenderReview.objects.filter(
+        proposal=proposal, evaluator_id=user.pk, has_conflict=True
+    ).exists()
+    return not (on_panel or conflicted)

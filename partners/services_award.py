@@ -44,6 +44,7 @@ from procurements.services.notices import (
     procurement_section,
 )
 
+from .debarment import debarment_refusal
 from .documents_award import SUMMARY_KIND
 from .evaluation_ranking import EvaluationRanking, evaluation_ranking
 from .models import (
@@ -217,7 +218,10 @@ def award_propose(
     reasons = dict(reasons or {})
     errors = {}
     chosen = {int(pk) for pk in awarded}
-    problem = selection_problem(ranking, chosen, procurement.max_partners)
+    problem = selection_problem(ranking, chosen, procurement.max_partners) or debarment_refusal(
+        [ranking.proposals[pk].request for pk in chosen if pk in ranking.proposals],
+        on=london_date(timezone.now()),
+    )
     if problem:
         errors["awarded"] = problem
     if not (reason or "").strip():

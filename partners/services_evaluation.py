@@ -23,7 +23,8 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
 from core.mail import absolute_url, send_after_commit
-from core.models import User
+from core.models import OfficerRole, User
+from core.permissions import has_role
 from procurements.models import AwardCriterion, CriterionKind, Procurement
 from procurements.permissions import is_lead_officer
 
@@ -110,13 +111,13 @@ def evaluation_start(
     final round's tenders are evaluated for the award (the procurement moves to evaluation);
     an earlier round's only to reduce the tenderers, where the ITT announced it (RULES.md
     point 7). Each panel member is told by e-mail."""
+    procurement = Procurement.objects.select_for_update(of=("self",)).get(
+        pk=tender_round.procurement_id
+    )
     tender_round = (
         TenderRound.objects.select_for_update(of=("self",))
         .select_related("procurement__borough")
         .get(pk=tender_round.pk)
-    )
-    procurement = Procurement.objects.select_for_update(of=("self",)).get(
-        pk=tender_round.procurement_id
     )
     tender_round.procurement = procurement
     if not is_lead_officer(actor, procurement):
@@ -151,6 +152,15 @@ def evaluation_start(
             for person in people
         ]
     )
+    # An evaluator on the panel is named on the procurement, so its pages are theirs to see
+    # (the borough's officers see them already).
+    named = set(procurement.evaluators.values_list("pk", flat=True))
+    newly_named = [
+        person
+        for person in dict.fromkeys(p for people in chosen.values() for p in people)
+        if person.pk not in named and has_role(person, procurement.borough, OfficerRole.EVALUATOR)
+    ]
+    procurement.evaluators.add(*newly_named)
     if final:
         procurement.start_evaluation()
         procurement.save(update_fields=["status", "updated_at"])
@@ -165,6 +175,7 @@ def evaluation_start(
         tenders=len(tenders),
         quality=[p.pk for p in chosen[EvaluationPart.QUALITY]],
         price=[p.pk for p in chosen[EvaluationPart.PRICE]],
+        named_on_procurement=sorted({p.pk for p in newly_named}),
     )
     return evaluation
 
@@ -450,6 +461,10 @@ def _write_marks(model, *, proposal, criteria, marks, total, **identity) -> int:
 
 
 def _proposal_lock(pk: int) -> Proposal:
+    """The tender's row locked, after its procurement's: the award and the reduction lock
+    the procurement first too, so two requests never wait for each other in a circle."""
+    procurement_id = Proposal.objects.values_list("round__procurement_id", flat=True).get(pk=pk)
+    Procurement.objects.select_for_update(of=("self",)).only("pk").get(pk=procurement_id)
     return (
         Proposal.objects.select_for_update(of=("self",))
         .select_related("round__procurement__borough", "request__organisation")
@@ -546,6 +561,11 @@ def consensus_save(*, actor: User, proposal: Proposal, marks: Mapping[int, Mark]
     if not can_moderate(actor, evaluation):
         raise PermissionRefused(
             "Only the lead officer moderates, until an award or a reduction is decided."
+        )
+    if TenderReview.objects.filter(proposal=proposal, evaluator=actor, has_conflict=True).exists():
+        raise PermissionRefused(
+            "You declared a conflict of interest with this tenderer, so you cannot moderate its "
+            "tender. Another officer must lead the evaluation of it."
         )
     waiting = outstanding_members(evaluation, proposal)
     if waiting:

@@ -342,8 +342,8 @@ def round_next(
         # Who is invited depends on the reduction (RULES.md point 7): it comes first.
         raise ApplicationError(
             f"The tenders of round {latest.number} are being evaluated to reduce the "
-            "tenderers: decide the reduction first, then open the next round with those who "
-            "continue."
+            "tenderers: decide the reduction first (you may decide that every tenderer "
+            "continues), then open the next round with those who continue."
         )
     now = timezone.now()
     errors = deadline_errors(

@@ -36,6 +36,7 @@ from procurements.services.notices import (
     procurement_section,
 )
 
+from .debarment import debarment_refusal
 from .models import AwardDecision, AwardEntry, Partnership
 from .permissions_partnerships import can_enter_contracts
 from .services_award import contracts_may_be_entered
@@ -233,6 +234,9 @@ def contracts_enter(
     entries = _awarded_entries(decision)
     if not entries:
         raise ApplicationError("The award names no partner: there is no contract to enter.")
+    debarred = debarment_refusal([e.proposal.request for e in entries], on=london_date(now))
+    if debarred:
+        raise ApplicationError(debarred)
     sections = announced_sections(procurement)
     max_cost, levels = announced_purchase(sections)
     ip_terms = sections.get(IP_TERMS_KEY) or {}

@@ -8,7 +8,8 @@ compliant tenders, never passing over a tender for a worse-ranked one and never 
 tenders ranked equal (equal treatment, PCR 2015 reg. 18). A tender whose price schedule was
 not accepted is not compliant and never continues: its entry is recorded after the ranked
 ones (rank = number ranked + 1, total 0.00) with the reason "price schedule not accepted".
-At least one tenderer continues and at least one does not, or there is nothing to reduce.
+At least one tenderer continues. Deciding that every tenderer continues records that the
+round is not reduced after all (with the reasons), and the next round may then follow.
 
 Each tenderer that does not continue gets a letter (a generated PDF) with its marks and
 reasons per criterion, its points, total and rank; each that continues a short e-mail. The
@@ -59,11 +60,6 @@ def continuing_problem(ranking: EvaluationRanking, continuing: set[int]) -> str:
         )
     if not continuing:
         return "Choose at least one tenderer to continue to the next round"
-    if len(continuing) == len(ranks) and not ranking.not_compliant:
-        return (
-            "Every tenderer continues, so there is nothing to reduce: leave at least one out, "
-            "or open the next round without a reduction"
-        )
     cut = max(ranks[pk] for pk in continuing)
     left_out = [row for row in ranking.ranked if row.tender.key not in continuing]
     passed_over = [row for row in left_out if row.rank < cut]

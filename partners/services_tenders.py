@@ -65,6 +65,7 @@ from .permissions_tenders import (
     can_confirm_opening,
     can_manage_rounds,
     can_read_opened,
+    can_read_opened_proposal,
     can_request_opening,
     is_box_officer,
     proposal_organisation_admin,
@@ -696,6 +697,13 @@ def reading_refused_record(*, actor: User, proposal: Proposal, reason: str) -> N
         )
 
 
+EVALUATION_READERS = (
+    "This tender is being evaluated: the members of the evaluation panel read it only through "
+    "the evaluation pages, their own part, and nobody reads a tender they have declared a "
+    "conflict of interest with."
+)
+
+
 @_refusing("tenders.read_refused")
 def submission_read(*, actor: User, submission: ProposalSubmission) -> dict[str, Any]:
     """The content of a submission, for an authorised officer once the round is opened; the
@@ -712,6 +720,8 @@ def submission_read(*, actor: User, submission: ProposalSubmission) -> dict[str,
             target=proposal,
             submission=submission.number,
         )
+    if not can_read_opened_proposal(actor, proposal):
+        raise _refuse(EVALUATION_READERS, target=proposal, submission=submission.number)
     content = submission_content(submission)
     with transaction.atomic():
         _audit(
@@ -739,6 +749,8 @@ def file_read(*, actor: User, record: ProposalFile) -> tuple[str, Iterator[bytes
             target=proposal,
             file=str(record.token),
         )
+    if not (own or can_read_opened_proposal(actor, proposal)):
+        raise _refuse(EVALUATION_READERS, target=proposal, file=str(record.token))
     with transaction.atomic():
         _audit(actor=actor, action="tenders.file_read", target=proposal, file=str(record.token))
     return file_content(record)

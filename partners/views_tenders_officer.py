@@ -43,7 +43,7 @@ from .models import (
 from .permissions_tenders import (
     can_confirm_opening,
     can_manage_rounds,
-    can_read_opened,
+    can_read_opened_proposal,
     can_request_opening,
     is_box_officer,
 )
@@ -237,19 +237,28 @@ EVENT_TEXT = {
     "tenders.proposal_withdrawn": "Withdrew {target}",
     "tenders.proposal_restarted": "Started {target} again",
     "tenders.own_submission_read": "Read its own submission of {target}",
+    "evaluation.tender_read": "Read {target} to evaluate it",
+    "evaluation.file_read": "Downloaded a file of {target} to evaluate it",
+    "evaluation.read_refused": "Tried to read {target} to evaluate it",
 }
+# The reading of tenders and the refused attempts, in the box and in the evaluation: every
+# access and every attempt is shown (Annex IV (g)).
+BOX_ACTIONS = Q(action__startswith="tenders.") | Q(
+    action__in=["evaluation.tender_read", "evaluation.file_read", "evaluation.read_refused"]
+)
 
 
 def _box_events(procurement, rounds: list[TenderRound], opened: list[Proposal]) -> list[dict]:
-    """Every ``tenders.*`` event on the procurement, its rounds and its proposals, newest
-    first, in three queries. A proposal of a round not yet opened is never named, nor are
-    the suppliers' own people acting on it (Annex IV (b))."""
+    """Every ``tenders.*`` event and every reading of a tender for its evaluation on the
+    procurement, its rounds and its proposals, newest first, in three queries. A proposal of
+    a round not yet opened is never named, nor are the suppliers' own people acting on it
+    (Annex IV (b))."""
     proposal_keys = (
         Proposal.objects.filter(round__procurement=procurement)
         .annotate(key=Cast("pk", CharField()))
         .values("key")
     )
-    events = AuditEvent.objects.filter(action__startswith="tenders.").filter(
+    events = AuditEvent.objects.filter(BOX_ACTIONS).filter(
         Q(target_type="procurements.procurement", target_id=str(procurement.pk))
         | Q(target_type="partners.tenderround", target_id__in=[str(r.pk) for r in rounds])
         | Q(target_type="partners.proposal", target_id__in=proposal_keys)
@@ -453,7 +462,7 @@ def proposal_file_view(request, pk: int, proposal_pk: int, token):
     record = get_object_or_404(ProposalFile, proposal=proposal, token=token)
     box_officer = is_box_officer(request.user, procurement)
     try:
-        if can_read_opened(request.user, proposal.round):
+        if can_read_opened_proposal(request.user, proposal):
             # Only a file of the submission that stands, not one of an earlier submission.
             submission = _latest_submission(proposal)
             content = submission_read(actor=request.user, submission=submission)

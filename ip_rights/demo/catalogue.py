@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from core.calendar import LONDON, working_day_on_or_after
-from partners.models import ProposalStatus, RequestStatus, RoundKind
-from procurements.models import Procurement
-from procurements.sections import uk_datetime_text
+from partners.models import LIVE_AWARD, ProposalStatus, RequestStatus, RoundKind
+from procurements.models import Procurement, ProcurementStatus
+from procurements.sections import uk_date_text, uk_datetime_text
 from procurements.services.amendments import procurement_amend
 from procurements.services.builder import (
     procurement_challenge_save,
@@ -28,6 +28,7 @@ from procurements.services.questions import (
     question_publish_answer,
 )
 
+from .award import AwardPublished, Evaluated, standstill_over
 from .carers import (
     CARERS_DECISION_REASON,
     CARERS_PLAN,
@@ -47,22 +48,22 @@ from .common import (
     OFFICER,
     SCHOOL_STREETS,
     SUPPLIERS,
+    WARM_HOMES,
 )
 from .discharge import DISCHARGE_DEBARMENT, DISCHARGE_PLAN, DISCHARGE_REQUESTS
 from .falls import FALLS_PLAN
 from .flow import (
-    ChangeNoticeIssued,
     Completed,
     DemoProcurement,
-    Negotiated,
     NextRound,
     Published,
     RequestsReceived,
     Seeding,
     TendersSubmitted,
     request_submitted,
-    tenders_opened,
+    tendered_and_opened,
     through_initial_tenders,
+    through_negotiation,
 )
 from .food_waste import (
     FOOD_WASTE_CHANGE_NOTICE,
@@ -90,6 +91,21 @@ from .published import (
     LONELINESS_Q_PUBLIC_EDITED,
     SCHOOL_STREETS_MEASURES_AMENDED,
     SCHOOL_STREETS_PLAN,
+)
+from .warm_homes import (
+    WARM_HOMES_APPROVAL_REASON,
+    WARM_HOMES_AWARD_REASON,
+    WARM_HOMES_AWARD_REASONS,
+    WARM_HOMES_CHANGE_NOTICE,
+    WARM_HOMES_DECISION_REASON,
+    WARM_HOMES_EVALUATION,
+    WARM_HOMES_FINAL_TENDERS,
+    WARM_HOMES_NOTES,
+    WARM_HOMES_PLAN,
+    WARM_HOMES_PROPOSALS,
+    WARM_HOMES_REQUESTS,
+    WARM_HOMES_RESUBMISSIONS,
+    WARM_HOMES_SHORTLIST_REASON,
 )
 
 # --- steps of one procurement only -----------------------------------------------------------
@@ -218,6 +234,31 @@ def food_waste_who(procurement: Procurement) -> str:
     )
 
 
+def warm_homes_who(procurement: Procurement) -> str:
+    decision = procurement.award_decisions.get(status__in=LIVE_AWARD)
+    entries = list(decision.entries.select_related("proposal__request__organisation"))
+    awarded = " and ".join(e.proposal.request.organisation.name for e in entries if e.awarded)
+    outcomes = "; ".join(
+        f"{e.proposal.request.organisation.name} at /tenders/{e.proposal_id}/award/"
+        for e in entries
+    )
+    pages = f"/procurements/{procurement.pk}/"
+    if procurement.status == ProcurementStatus.ACTIVE:
+        contracts = f"contracts entered: the partnerships at {pages}partnerships/"
+    else:
+        contracts = (
+            f"standstill ended on {uk_date_text(decision.standstill_last_day)}: enter the "
+            f"contracts, signed today, at {pages}partnerships/ and the procurement is active"
+        )
+    return (
+        f"the {len(entries)} final tenders evaluated ({EVALUATOR} on quality, {OFFICER} on "
+        f"price) and moderated; the award to {awarded} approved by {APPROVER}, the assessment "
+        f"summaries sent and the UK6 published. Sign in as {OFFICER}: the ranking at "
+        f"{pages}evaluation/, the summaries and standstill at {pages}award/; {contracts}. "
+        f"Each tenderer reads its summary: {outcomes}"
+    )
+
+
 DEMO_PROCUREMENTS = [
     DemoProcurement(
         FALLS,
@@ -273,12 +314,32 @@ DEMO_PROCUREMENTS = [
                 shortlist_reasons=(FOOD_WASTE_SHORTLIST_REASON, FOOD_WASTE_DECISION_REASON),
                 proposals=FOOD_WASTE_PROPOSALS,
             ),
-            tenders_opened,
-            NextRound(RoundKind.NEGOTIATION),
-            Negotiated(FOOD_WASTE_NOTES),
-            ChangeNoticeIssued(**FOOD_WASTE_CHANGE_NOTICE),
+            *through_negotiation(notes=FOOD_WASTE_NOTES, change_notice=FOOD_WASTE_CHANGE_NOTICE),
             TendersSubmitted(FOOD_WASTE_RESUBMISSIONS),
         ),
         who=food_waste_who,
+    ),
+    DemoProcurement(
+        WARM_HOMES,
+        (
+            *through_initial_tenders(
+                plan=WARM_HOMES_PLAN,
+                requests=WARM_HOMES_REQUESTS,
+                shortlist_reasons=(WARM_HOMES_SHORTLIST_REASON, WARM_HOMES_DECISION_REASON),
+                proposals=WARM_HOMES_PROPOSALS,
+            ),
+            *through_negotiation(notes=WARM_HOMES_NOTES, change_notice=WARM_HOMES_CHANGE_NOTICE),
+            *tendered_and_opened(WARM_HOMES_RESUBMISSIONS),
+            NextRound(RoundKind.FINAL),
+            *tendered_and_opened(WARM_HOMES_FINAL_TENDERS),
+            Evaluated(WARM_HOMES_EVALUATION),
+            AwardPublished(
+                reason=WARM_HOMES_AWARD_REASON,
+                reasons=WARM_HOMES_AWARD_REASONS,
+                approval=WARM_HOMES_APPROVAL_REASON,
+            ),
+            standstill_over,
+        ),
+        who=warm_homes_who,
     ),
 ]

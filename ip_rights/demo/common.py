@@ -23,7 +23,8 @@ SCHOOL_STREETS = "Cleaner air on the way to school"
 DISCHARGE = "Safer homes after hospital discharge"
 CARERS = "Digital support for unpaid carers"
 FOOD_WASTE = "Reducing food waste in school kitchens"
-TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS, FOOD_WASTE]
+WARM_HOMES = "Keeping older residents warm and well at home"
+TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS, FOOD_WASTE, WARM_HOMES]
 SUPPLIERS = [f"supplier-{letter}@example.org" for letter in "abcdef"]
 
 NOON = time(12, 0)

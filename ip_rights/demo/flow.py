@@ -505,18 +505,16 @@ def through_initial_tenders(
 
 
 def through_negotiation(
-    *, notes: list[tuple[str, str, str]], change_notice: dict, resubmissions: dict[str, dict]
+    *, notes: list[tuple[str, str, str]], change_notice: dict
 ) -> tuple[Step, ...]:
-    """The steps from sealed initial tenders past their deadline to tenders after negotiation:
-    round 1 opened by two officers, round 2 (tenders after negotiation) opened, the lead
-    officer's ``notes``, the ``change_notice`` to every tenderer, and ``resubmissions``
-    submitted in round 2."""
+    """The steps from sealed initial tenders past their deadline into negotiation: round 1
+    opened by two officers, round 2 (tenders after negotiation) opened, the lead officer's
+    ``notes`` and the ``change_notice`` to every tenderer."""
     return (
         tenders_opened,
         NextRound(RoundKind.NEGOTIATION),
         Negotiated(notes),
         ChangeNoticeIssued(**change_notice),
-        TendersSubmitted(resubmissions),
     )
 
 

@@ -494,11 +494,14 @@ WARM_HOMES_AWARD_REASON = (
     "The two best-ranked tenders on the published criteria, up to the two partners the "
     "invitation to tender announced."
 )
+# Each tenderer reads its own reason in its assessment summary: nothing about another
+# tenderer but the most advantageous tender's assessment, which the summary gives anyway.
 WARM_HOMES_AWARD_REASONS = {
-    CARE_AND_REPAIR: "Ranked first: the best quality, at the second lowest price.",
-    HOMEWARD: "Ranked second: the lowest price, with good quality.",
-    ROBOTICS: "Ranked third: better social value than Homeward, but its higher price left it "
-    "2.16 points behind.",
+    CARE_AND_REPAIR: "Ranked first on the published criteria: the most complete route from "
+    "finding a resident at risk to a warm home.",
+    HOMEWARD: "Ranked second on the published criteria, within the two partnerships announced.",
+    ROBOTICS: "Ranked third on the published criteria, outside the two partnerships the "
+    "invitation to tender announced: its price earned 25.84 of the 30 price points.",
 }
 WARM_HOMES_APPROVAL_REASON = (
     "Checked the ranking, the moderation reasons and the price schedules. Approved."

@@ -38,6 +38,7 @@ from pypdf import PdfReader
 from core.calendar import london_date
 from partners.models import AwardDecision, Partnership, ProposalStatus, RoundKind, TenderRound
 from procurements.models import Procurement, ProcurementStatus
+from tests.browser.test_publication_path import _date_group
 from tests.core.test_documents_worker import _published_for_real_to, _worker
 from tests.partners.award_samples import standstill_over
 from tests.partners.tender_samples import pass_the_deadline, tendering
@@ -75,15 +76,6 @@ def _press(page, role: str, name: str):
     with page.page.expect_navigation():
         page.page.get_by_role(role, name=name).first.click()
     return page.check_accessibility()
-
-
-def _date_group(page, legend: str, day, time: str | None = None) -> None:
-    group = page.page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(str(day.day))
-    group.get_by_label("Month").fill(str(day.month))
-    group.get_by_label("Year").fill(str(day.year))
-    if time is not None:
-        group.get_by_label("Time").fill(time)
 
 
 def _deadline_and_opening(page) -> None:
@@ -167,12 +159,14 @@ def _opened_by_two(page, personas, tender_round: TenderRound) -> None:
     )
 
 
-def _next_round(page, procurement, kind_label: str) -> TenderRound:
-    """The lead officer, on the tenders page, opens the next round."""
+def _next_round(page, procurement, kind_label: str, tenderers: list[str]) -> TenderRound:
+    """The lead officer, on the tenders page, opens the next round to ``tenderers`` (those
+    who submitted in the round before) only."""
     page.visit(reverse("partners:tenders", kwargs={"pk": procurement.pk}))
     number = procurement.tender_rounds.count() + 1
     page.click_link(f"Open round {number}")
-    assert "are invited and told by e-mail" in page.text()
+    invited = page.page.locator("#tenderers").inner_text()
+    assert invited.splitlines() == tenderers, invited
     page.page.get_by_label(kind_label, exact=True).check()
     _deadline_and_opening(page)
     page.click_button(f"Open round {number}")
@@ -183,10 +177,9 @@ def _next_round(page, procurement, kind_label: str) -> TenderRound:
 # --- the panel -------------------------------------------------------------------------------
 
 
-def _declare_and_mark(page, member, procurement, part: str, marks: dict) -> None:
-    """``member`` follows the e-mail naming them to the panel, declares no conflict with
-    any tenderer and marks every tender of ``part`` with a reason."""
-    page.sign_in_as(member).visit(_mailed_path(member.email, "/evaluation/rounds/"))
+def _declare_and_mark(page, part: str, marks: dict) -> None:
+    """The panel member, on their list of tenders to evaluate, declares no conflict with any
+    tenderer and marks every tender of ``part`` with a reason."""
     page.click_link(f"Declare your conflicts of interest for the {part} evaluation")
     for name in marks:
         page.page.get_by_role(
@@ -210,7 +203,7 @@ def _declare_and_mark(page, member, procurement, part: str, marks: dict) -> None
 
 
 def _moderate(page, name: str, score: str) -> None:
-    page.click_link(f"Moderate of {name}")
+    page.click_link(f"Moderate the tender of {name}")
     page.page.get_by_label(f"Score for {QUALITY}", exact=True).select_option(score)
     page.fill(f"Reason for the mark for {QUALITY}", f"Agreed: {name} scores {score}.")
     page.page.get_by_label("Yes, accepted as compliant", exact=True).check()
@@ -230,6 +223,7 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
     procurement = tender.procurement
     Procurement.objects.filter(pk=procurement.pk).update(max_partners=2)
     org_a, org_b = personas.org_a.name, personas.org_b.name
+    assert len(tender.invited) == 3
     page = browser_page
 
     # The lead officer invites the initial tenders from the procurement's task list.
@@ -248,7 +242,7 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
 
     # A negotiation round, and a change notice to both tenderers.
     page.sign_in_as(personas.officer_a)
-    second = _next_round(page, procurement, "Negotiated tenders")
+    second = _next_round(page, procurement, "Negotiated tenders", [org_a, org_b])
     page.click_link("Issue a change notice for round 2")
     assert "every tenderer still in the procedure at once (2)" in page.text()
     page.page.get_by_label("Specification", exact=True).check()
@@ -260,7 +254,9 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
 
     # The final round: not negotiated, and the tenders it collects are evaluated.
     page.sign_in_as(personas.officer_a)
-    final = _next_round(page, procurement, "Final tenders (not negotiated; no round after it)")
+    final = _next_round(
+        page, procurement, "Final tenders (not negotiated; no round after it)", [org_a, org_b]
+    )
     assert final.kind == RoundKind.FINAL
     _both_tender(page, personas, final)
     _opened_by_two(page, personas, final)
@@ -282,12 +278,11 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
     assert "The evaluation has started." in page.text()
     board = page.path
 
-    # The price evaluator marks first; moderation waits, and shows nobody's marks, until
-    # the quality evaluator has completed too.
+    # The lead officer, on the price panel, marks first from the dashboard; moderation
+    # waits, and shows nobody's marks, until the quality evaluator has completed too.
+    page.click_link("your tenders to evaluate for the price part")
     _declare_and_mark(
         page,
-        personas.officer_a,
-        procurement,
         "price",
         {org_a: ("yes", "Within every maximum."), org_b: ("yes", "Within every maximum, too.")},
     )
@@ -295,10 +290,12 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
     page.click_link(f"View the marks of {org_a}")
     assert "Moderation opens once every panel member has completed their marks" in page.text()
     assert "Within every maximum." not in page.text()
+    # Evaluator A, who does not see the dashboard, follows the e-mail naming them.
+    page.sign_in_as(personas.evaluator_a).visit(
+        _mailed_path(personas.evaluator_a.email, "/evaluation/rounds/")
+    )
     _declare_and_mark(
         page,
-        personas.evaluator_a,
-        procurement,
         "quality",
         {org_a: ("5", "A complete method with a night line."), org_b: ("3", "A thinner offer.")},
     )
@@ -311,9 +308,8 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
     ranking = page.page.locator("#ranking").inner_text()
     assert ranking.index(org_a) < ranking.index(org_b)
 
-    # The lead officer proposes the award to both, from the procurement's task list.
-    page.visit(reverse("procurements:task-list", kwargs={"pk": procurement.pk}))
-    page.click_link("Award")
+    # The lead officer proposes the award to both.
+    page.click_link("go to the award")
     page.fill("Your reasons for this award", "Both compliant tenders, up to two partners.")
     page.click_button("Propose the award to the approver")
     assert "The award is proposed." in page.text()
@@ -334,6 +330,7 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
         assert "The award is approved" in page.text()
         page.page.get_by_text("Assessment summaries: 2 of 2 ready").wait_for(timeout=90_000)
         page.check_accessibility()
+    assert (tmp_path / "worker.log").read_text().count("] succeeded in") == 2
 
     # The lead officer reads a summary, publishes the UK6 and standstill begins.
     page.sign_in_as(personas.officer_a).visit(
@@ -346,7 +343,8 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
     page.click_button("Publish the contract award notice")
     assert "The standstill period runs until" in page.text()
     page.visit(reverse("partners:partnerships", kwargs={"pk": procurement.pk}))
-    assert "Enter the contracts" not in page.text()
+    assert "contracts may be entered from the day after" in page.text()
+    assert page.page.get_by_role("button", name="Enter the contracts").count() == 0
 
     # Each tenderer follows the e-mail to its outcome and downloads its summary.
     decision = AwardDecision.objects.get(procurement=procurement)

@@ -58,6 +58,7 @@ SCHOOL_STREETS = "Cleaner air on the way to school"
 DISCHARGE = "Safer homes after hospital discharge"
 CARERS = "Digital support for unpaid carers"
 FOOD_WASTE = "Reducing food waste in school kitchens"
+WARM_HOMES = "Keeping older residents warm and well at home"
 
 
 @pytest.fixture
@@ -388,7 +389,7 @@ def test_school_streets_is_published_and_amended_once_with_a_new_itt(demo):
 
 
 @pytest.mark.parametrize(
-    "title", [FALLS, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS, FOOD_WASTE]
+    "title", [FALLS, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS, FOOD_WASTE, WARM_HOMES]
 )
 def test_each_demo_timetable_gives_an_indicative_start_after_the_invitation_to_tender(demo, title):
     procurement = Procurement.objects.get(title=title)
@@ -419,18 +420,20 @@ def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_ho
     call_command("seed_demo")
 
     assert _counts() == counts
-    assert counts["Procurement"] == 7
-    # One for loneliness, five for discharge, five for unpaid carers, four for food waste.
-    assert counts["ParticipationRequest"] == 15
+    assert counts["Procurement"] == 8
+    # One for loneliness, five for discharge, five for unpaid carers, four for food waste,
+    # four for warm homes.
+    assert counts["ParticipationRequest"] == 19
     assert counts["DebarmentEntry"] == 1
-    assert counts["Shortlist"] == 2
-    assert counts["ShortlistEntry"] == 9
+    assert counts["Shortlist"] == 3
+    assert counts["ShortlistEntry"] == 13
     # Unpaid carers: one round, three proposals; food waste: two rounds, three proposals
-    # then one tender after negotiation.
-    assert counts["TenderRound"] == 3
-    assert counts["Proposal"] == counts["ProposalSubmission"] == 7
-    assert counts["NegotiationNote"] == 4
-    assert counts["ChangeNotice"] == 1
+    # then one tender after negotiation; warm homes: three rounds of three proposals.
+    assert counts["TenderRound"] == 6
+    assert counts["Proposal"] == counts["ProposalSubmission"] == 16
+    # Food waste four, warm homes three; one change notice each.
+    assert counts["NegotiationNote"] == 7
+    assert counts["ChangeNotice"] == 2
     assert Procurement.objects.filter(title=FALLS).count() == 1
     call_command("verify_audit")
 

@@ -157,14 +157,28 @@ def test_tenders_ranked_equal_continue_together(personas):
     assert [e.continues for e in reduction.entries.order_by("rank", "pk")] == [True, False, False]
 
 
-def test_everyone_continuing_is_nothing_to_reduce_and_so_is_no_one(personas):
+def test_no_one_continuing_is_refused(personas):
     reducing = reduction_evaluated(personas)
 
-    everyone = _refused_with(personas, reducing, reducing.ids(0, 1, 2))
     nobody = _refused_with(personas, reducing, [])
 
-    assert "there is nothing to reduce" in everyone.extra["errors"]["continuing"]
     assert "Choose at least one tenderer" in nobody.extra["errors"]["continuing"]
+    assert not Reduction.objects.exists()
+
+
+def test_everyone_continuing_records_that_the_round_is_not_reduced_and_the_next_round_follows(
+    personas,
+):
+    reducing = reduction_evaluated(personas)
+    with pytest.raises(ApplicationError, match="decide the reduction first"):
+        _next_round(personas, reducing)
+
+    reduction = _decide(personas, reducing, reducing.ids(0, 1, 2))
+
+    assert all(entry.continues for entry in reduction.entries.all())
+    assert not _letters()
+    round_2 = _next_round(personas, reducing)
+    assert len(remaining_tenderers(round_2)) == 3
 
 
 def test_a_tender_not_compliant_never_continues(personas):

@@ -5,8 +5,9 @@ audit trail is the one real people would leave; the e-mails those services send 
 suppressed, since the demo people have no inboxes. Each procurement is keyed by its title
 within the demo borough: one that exists is left as it is, so running the command again
 creates nothing. The only change not made through a service is moving a deadline that the
-demo cannot wait for into the past (see ``ip_rights.demo.flow``). What each procurement holds
-is in ``ip_rights.demo``; the steps that make each one are listed in
+demo cannot wait for into the past: a participation deadline, a round's deadline, the last
+day of standstill (see ``ip_rights.demo.flow`` and ``ip_rights.demo.award``). What each
+procurement holds is in ``ip_rights.demo``; the steps that make each one are listed in
 ``ip_rights.demo.catalogue``.
 
 - "Falls prevention at home": every section completed and submitted for approval by the lead
@@ -33,6 +34,20 @@ is in ``ip_rights.demo``; the steps that make each one are listed in
   with round 2 (tenders after negotiation) open at the earliest deadline the regime allows,
   the lead officer's notes and meeting records with two tenderers, a change notice to all
   three, and one tender after negotiation already submitted.
+- "Keeping older residents warm and well at home": four requests (one from a consortium), the
+  whole of selection, three initial tenders opened, a round of negotiation (notes with two
+  tenderers, a change notice to all three) whose tenders are opened, then the final round,
+  whose three tenders are opened and evaluated: the evaluator marks quality and social value
+  and the lead officer price, each with reasons, after declaring no conflicts; the lead
+  officer moderates. The lead officer proposes the two best-ranked (the ITT allows two
+  partners), the approver approves, the assessment summaries are rendered and the contract
+  award notice (UK6) published: in standstill, whose last day is then moved to yesterday (see
+  ``ip_rights.demo.award``), so the lead officer can enter the contracts on the procurement's
+  Partnerships page and see it become active.
+
+The summaries are rendered within the command, as the worker would once the approval
+commits, because the notice waits for them; the ITTs and letters are rendered when each
+procurement's transaction commits (at once with the development settings).
 """
 
 from __future__ import annotations
