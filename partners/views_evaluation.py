@@ -23,7 +23,7 @@ from procurements.views.common import posted, procurement_for_view
 
 from .evaluation_ranking import evaluation_ranking
 from .forms_evaluation import ConflictsForm, MarksForm, PanelForm
-from .models import EvaluationPart, ProposalFile, TenderReview, TenderRound
+from .models import EvaluationPart, PanelMember, ProposalFile, TenderReview, TenderRound
 from .permissions_evaluation import (
     can_moderate,
     can_see_evaluation,
@@ -105,8 +105,22 @@ def _tender_or_404(evaluation, proposal_pk: int):
 @login_required
 @require_http_methods(["GET"])
 def overview(request, pk: int):
-    """The opened rounds, their evaluations and, for the lead officer, where one may start."""
-    procurement = _dashboard_procurement(request, pk)
+    """The opened rounds, their evaluations and, for the lead officer, where one may start.
+    A panel member who does not see the dashboard is taken to their own latest list."""
+    procurement = procurement_for_view(request, pk)
+    if not can_see_evaluation(request.user, procurement):
+        seat = (
+            PanelMember.objects.filter(
+                evaluation__procurement=procurement, evaluator_id=request.user.pk
+            )
+            .order_by("-evaluation__round__number")
+            .first()
+        )
+        if seat is None:
+            raise PermissionDenied(DASHBOARD_ONLY)
+        return redirect(
+            "partners:evaluation-mine", pk=procurement.pk, round_pk=seat.evaluation.round_id
+        )
     rounds = opened_rounds(procurement)
     lead = is_lead_officer(request.user, procurement)
     for tender_round in rounds:

@@ -42,13 +42,13 @@ from .selectors_tenders import (
     tender_invitations,
     tender_round_get,
 )
+from .services_resubmission import proposal_start_from_previous
 from .services_tenders import (
     file_read,
     proposal_content,
     proposal_file_add,
     proposal_file_remove,
     proposal_save,
-    proposal_start,
     submission_problems,
 )
 from .tender_content import announced_phases, answerable_criteria, money
@@ -103,6 +103,12 @@ def tender_list(request):
     )
 
 
+COPIED = (
+    " It starts as a copy of your proposal of the round before: change what you need to and "
+    "submit it again before the deadline."
+)
+
+
 @login_required
 @require_POST
 def proposal_start_view(request, round_pk: int):
@@ -110,7 +116,9 @@ def proposal_start_view(request, round_pk: int):
     if tender_round is None:
         raise Http404("No such round of tenders")
     try:
-        proposal = proposal_start(actor=request.user, tender_round=tender_round)
+        proposal, copied = proposal_start_from_previous(
+            actor=request.user, tender_round=tender_round
+        )
     except PermissionRefused:
         raise Http404("No such round of tenders") from None
     except ApplicationError as error:
@@ -119,7 +127,8 @@ def proposal_start_view(request, round_pk: int):
     messages.success(
         request,
         "Your proposal has been started. Anyone in your organisation can work on it; an "
-        "organisation admin submits it. Nobody else can read it before the box is opened.",
+        "organisation admin submits it. Nobody else can read it before the box is opened."
+        + (COPIED if copied else ""),
     )
     return redirect("tenders:proposal", pk=proposal.pk)
 

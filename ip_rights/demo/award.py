@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from django.utils import timezone
 
@@ -34,6 +35,8 @@ from procurements.models import CriterionKind
 
 from .flow import Seeding, marks_of
 
+T = TypeVar("T")
+
 
 def _award_marks(criteria, planned: dict) -> dict:
     """Marks keyed by criterion from ``planned`` (criterion kind -> (score, or whether the
@@ -46,8 +49,9 @@ def _award_marks(criteria, planned: dict) -> dict:
     )
 
 
-def _tenders(seeding: Seeding, plans: dict[str, dict]) -> list[tuple[Proposal, dict]]:
-    """Each tender of the evaluated round with its plan (keyed by the tenderer's admin)."""
+def _tenders(seeding: Seeding, plans: dict[str, T]) -> list[tuple[Proposal, T]]:
+    """Each tender of the evaluated round with what ``plans`` holds for it (keyed by the
+    tenderer's admin)."""
     tenders = {p.request.organisation_id: p for p in evaluated_proposals(seeding.evaluation)}
     people = seeding.team.suppliers
     return [

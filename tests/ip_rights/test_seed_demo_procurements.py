@@ -361,7 +361,10 @@ def test_unpaid_carers_every_request_received_has_its_selection_letter(demo):
         ), entry.request.organisation.name
         assert entry.request.organisation.name in letter.title
     regret = GeneratedDocument.objects.get(
-        kind="selection_letter", title__contains="Kingsmead Care and Repair CIC"
+        kind="selection_letter",
+        content_type=entry_type,
+        object_id__in=[str(entry.pk) for entry in entries],
+        title__contains="Kingsmead Care and Repair CIC",
     )
     document = (
         regret if regret.status == DocumentStatus.READY else document_render(document_id=regret.pk)

@@ -187,6 +187,8 @@ def test_a_tenderer_sees_its_outcome_and_summary_only_once_published(personas, l
         404,
     )
     assert client.get(reverse("core:document-detail", kwargs={"pk": mine.pk})).status_code == 200
+    proposal_page = client.get(reverse("tenders:proposal", kwargs={"pk": beta.pk}))
+    assert outcome_url(beta) in proposal_page.content.decode()
 
 
 # --- queries ------------------------------------------------------------------------------------

@@ -73,6 +73,9 @@ def test_a_panel_member_is_named_on_the_procurement_so_their_pages_open(personas
         kwargs={"pk": final.procurement.pk, "round_pk": evaluation.round_id},
     )
     assert login(newcomer).get(mine).status_code == 200
+    # The procurement's "Evaluation" link takes a panel member to their own list.
+    overview = reverse("partners:evaluation", kwargs={"pk": final.procurement.pk})
+    assert login(newcomer).get(overview).url == mine
 
 
 def test_a_lead_officer_with_a_declared_conflict_does_not_moderate_that_tender(personas):
