@@ -14,7 +14,8 @@ from procurements.forms_common import ServiceErrorMixin
 from .forms_requests import AS_BOOLEAN, YES_NO
 from .models import SelectionQuestion
 from .scoring import Mark, scale_choices
-from .services_selection import REASON_MAX_LENGTH, conflict_field, mark_field, reason_field
+from .services_common import REASON_MAX_LENGTH
+from .services_selection import conflict_field, mark_field, reason_field
 
 PASS_FAIL = [("pass", "Pass"), ("fail", "Fail")]
 AS_PASSED = {"pass": True, "fail": False}

@@ -12,7 +12,7 @@ from django import forms
 from procurements.forms_common import ServiceErrorMixin
 
 from .award_scoring import RankedTender
-from .services_award import REASON_MAX_LENGTH
+from .services_common import REASON_MAX_LENGTH
 
 
 def _reason(label: str, *, required: bool = False, **kwargs) -> forms.CharField:

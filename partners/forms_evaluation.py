@@ -12,7 +12,8 @@ from procurements.models import AwardCriterion, CriterionKind
 
 from .forms_requests import AS_BOOLEAN, YES_NO
 from .scoring import Mark, scale_choices, scale_maximum
-from .services_evaluation import REASON_MAX_LENGTH, conflict_field, mark_field, reason_field
+from .services_common import REASON_MAX_LENGTH
+from .services_evaluation import conflict_field, mark_field, reason_field
 
 ACCEPTED = [("yes", "Yes, accepted as compliant"), ("no", "No, not compliant")]
 FROM_BOOLEAN = {True: "yes", False: "no"}

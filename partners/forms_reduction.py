@@ -12,7 +12,7 @@ from django import forms
 from procurements.forms_common import ServiceErrorMixin
 
 from .evaluation_ranking import EvaluationRanking
-from .services_reduction import REASON_MAX_LENGTH
+from .services_common import REASON_MAX_LENGTH
 
 
 def _reason(label: str, **kwargs) -> forms.CharField:

@@ -20,7 +20,7 @@ from core.permissions import has_role, is_organisation_member, officer_roles
 from procurements.models import ProcurementStatus
 from procurements.permissions import BOROUGH_WIDE_ROLES, is_lead_officer
 
-from .models import AwardStatus, EvaluationPurpose
+from .models import LIVE_AWARD, AwardStatus, EvaluationPurpose
 
 if TYPE_CHECKING:
     from core.models import GeneratedDocument, User
@@ -53,14 +53,7 @@ def can_propose_award(
     if not is_lead_officer(user, procurement):
         return False
     if live is False:
-        live = procurement.award_decisions.filter(
-            status__in=[
-                AwardStatus.PROPOSED,
-                AwardStatus.APPROVED,
-                AwardStatus.STANDSTILL,
-                AwardStatus.CONTRACTED,
-            ]
-        ).exists()
+        live = procurement.award_decisions.filter(status__in=LIVE_AWARD).exists()
     return not live
 
 

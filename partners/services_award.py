@@ -63,9 +63,14 @@ from .permissions_award import (
     can_suspend_award,
 )
 from .selectors_award import summaries
-from .services_common import approver_emails, organisation_admin_emails
+from .services_common import (
+    REASON_MAX_LENGTH,
+    approver_emails,
+    organisation_admin_emails,
+    procurement_lock,
+    written,
+)
 
-REASON_MAX_LENGTH = 5000
 WAIT_FOR_SUMMARIES = (
     "Wait for the summaries: {ready} of {total} assessment summaries are ready. Publish the "
     "contract award notice once every summary is ready."
@@ -76,29 +81,12 @@ def _audit(*, actor: User, action: str, target: Any, **data: Any) -> None:
     audit_record(actor=actor, action=action, target=target, data=data)
 
 
-def _procurement_lock(pk: int) -> Procurement:
-    return Procurement.objects.select_for_update(of=("self",)).select_related("borough").get(pk=pk)
-
-
-def _decision_lock(decision: AwardDecision) -> AwardDecision:
+def decision_lock(decision: AwardDecision) -> AwardDecision:
     """The procurement locked first (as every award service does), then the decision."""
-    procurement = _procurement_lock(decision.procurement_id)
+    procurement = procurement_lock(decision.procurement_id)
     locked = AwardDecision.objects.select_for_update().get(pk=decision.pk)
     locked.procurement = procurement
     return locked
-
-
-def _written(text: str, *, field: str, missing: str, required: bool = True) -> str:
-    """``text`` stripped, or an ``ApplicationError`` naming ``field``."""
-    text = (text or "").strip()
-    problem = ""
-    if required and not text:
-        problem = missing
-    elif len(text) > REASON_MAX_LENGTH:
-        problem = f"Write the reasons in {REASON_MAX_LENGTH:,} characters or fewer"
-    if problem:
-        raise ApplicationError(problem, extra={"errors": {field: problem}})
-    return text
 
 
 # --- proposing ----------------------------------------------------------------------------------
@@ -195,7 +183,7 @@ def award_propose(
     """The lead officer proposes the award: which tenderers get a partnership, with the
     reasons, and a reason per tenderer if they wish. Refused until every tender is moderated
     on every criterion. Every tender evaluated gets an entry with its figures frozen now."""
-    procurement = _procurement_lock(evaluation.procurement_id)
+    procurement = procurement_lock(evaluation.procurement_id)
     evaluation = Evaluation.objects.select_related("round").get(pk=evaluation.pk)
     evaluation.procurement = procurement
     if evaluation.purpose != EvaluationPurpose.AWARD:
@@ -276,14 +264,14 @@ def award_decide(
 ) -> AwardDecision:
     """The second approver approves the award (an assessment summary is then generated for
     every tenderer, in the background once this commits) or returns it with reasons."""
-    decision = _decision_lock(decision)
+    decision = decision_lock(decision)
     procurement = decision.procurement
     if not can_decide_award(actor, decision):
         raise PermissionRefused(
             "Only an approver of the borough who did not propose the award and is not the lead "
             "officer can decide it, while it waits for a decision."
         )
-    reason = _written(
+    reason = written(
         reason,
         field="reason",
         missing="Give the reasons for returning the award",
@@ -399,7 +387,7 @@ def award_notice_publish(*, actor: User, decision: AwardDecision) -> AwardDecisi
     """The lead officer sends every tenderer its assessment summary and publishes the
     contract award notice (UK6; none under PCR 2015, where the summaries are the standstill
     letters), which starts the standstill period. Refused until every summary is ready."""
-    decision = _decision_lock(decision)
+    decision = decision_lock(decision)
     procurement = decision.procurement
     if not can_publish_award_notice(actor, decision):
         raise PermissionRefused(
@@ -473,9 +461,9 @@ def _audit_suspension(
 def award_suspend(*, actor: User, decision: AwardDecision, reason: str) -> StandstillSuspension:
     """Suspend the award during standstill (for example on a challenge): no contract may be
     entered until it is resumed."""
-    decision = _decision_lock(decision)
+    decision = decision_lock(decision)
     _refuse_unless_suspending(actor, decision)
-    reason = _written(reason, field="reason", missing="Give the reasons for suspending the award")
+    reason = written(reason, field="reason", missing="Give the reasons for suspending the award")
     if decision.suspensions.filter(resumed_at__isnull=True).exists():
         raise ApplicationError("The award is already suspended: resume it before suspending it.")
     suspension = StandstillSuspension.objects.create(
@@ -488,9 +476,9 @@ def award_suspend(*, actor: User, decision: AwardDecision, reason: str) -> Stand
 @transaction.atomic
 def award_resume(*, actor: User, decision: AwardDecision, reason: str) -> StandstillSuspension:
     """Lift the open suspension, with reasons. The standstill period keeps its last day."""
-    decision = _decision_lock(decision)
+    decision = decision_lock(decision)
     _refuse_unless_suspending(actor, decision)
-    reason = _written(reason, field="reason", missing="Give the reasons for resuming the award")
+    reason = written(reason, field="reason", missing="Give the reasons for resuming the award")
     suspension = decision.suspensions.select_for_update().filter(resumed_at__isnull=True).first()
     if suspension is None:
         raise ApplicationError("The award is not suspended: there is nothing to resume.")
@@ -508,14 +496,14 @@ def award_reverse(*, actor: User, decision: AwardDecision, reason: str) -> Award
     """The second approver reverses an approved award before the contracts are entered, with
     reasons: the procurement returns to evaluation and a new award may be proposed. Both
     decisions stay on record. Tenderers already told the award are told it is reversed."""
-    decision = _decision_lock(decision)
+    decision = decision_lock(decision)
     procurement = decision.procurement
     if not can_reverse_award(actor, decision):
         raise PermissionRefused(
             "Only an approver of the borough who did not propose the award and is not the lead "
             "officer can reverse it, before the contracts are entered."
         )
-    reason = _written(reason, field="reason", missing="Give the reasons for reversing the award")
+    reason = written(reason, field="reason", missing="Give the reasons for reversing the award")
     was_published = decision.notice_published_at is not None
     decision.reverse(by=actor, reason=reason)
     decision.save()

@@ -15,6 +15,9 @@ from procurements.models import Procurement
 from .models import CHANGEABLE, ParticipationRequest, RequestStatus
 from .submission import participation_closed_message, participation_open
 
+# The longest reason, note or justification a decision records.
+REASON_MAX_LENGTH = 5000
+
 WITHDRAWN = (
     "This request has been withdrawn. Start it again from the request's page before you "
     "change or submit it."
@@ -74,3 +77,34 @@ def approver_emails(procurement: Procurement, *, exclude: list[int | None]) -> l
         .order_by("user__email")
         .values_list("user__email", flat=True)
     )
+
+
+def procurement_lock(pk: int) -> Procurement:
+    """The procurement with its borough, its row locked until the transaction ends: every
+    service that decides something about a procurement's suppliers locks it first, so two
+    requests never wait for each other in a circle."""
+    return Procurement.objects.select_for_update(of=("self",)).select_related("borough").get(pk=pk)
+
+
+def text_problem(
+    text: str, *, missing: str, what: str = "Write the reasons", required: bool = True
+) -> str:
+    """Why written ``text`` is refused ("" if it is not): empty when ``required`` (the
+    ``missing`` message), or longer than ``REASON_MAX_LENGTH`` ("``what`` in 5,000
+    characters or fewer")."""
+    text = (text or "").strip()
+    if required and not text:
+        return missing
+    if len(text) > REASON_MAX_LENGTH:
+        return f"{what} in {REASON_MAX_LENGTH:,} characters or fewer"
+    return ""
+
+
+def written(
+    text: str, *, field: str, missing: str, what: str = "Write the reasons", required: bool = True
+) -> str:
+    """``text`` stripped, or an ``ApplicationError`` naming ``field`` (see ``text_problem``)."""
+    problem = text_problem(text, missing=missing, what=what, required=required)
+    if problem:
+        raise ApplicationError(problem, extra={"errors": {field: problem}})
+    return (text or "").strip()

@@ -26,8 +26,7 @@ from procurements.models import Procurement
 from .models import ChangeNotice, ConsentRequest, ConsentStatus, ParticipationRequest
 from .permissions_consents import can_answer_consent, can_ask_consent
 from .selectors_consents import consent_tenderers
-from .services_common import organisation_admin_emails
-from .services_tenders import _procurement_lock
+from .services_common import organisation_admin_emails, procurement_lock
 
 ITEM_MAX_LENGTH = 5_000
 PURPOSE_MAX_LENGTH = 2_000
@@ -54,7 +53,7 @@ def consent_ask(
     """The lead officer asks a tenderer (one that submitted a proposal in some round) for
     consent to share ``item``, exactly as it would be shared, for ``purpose``. The
     tenderer's organisation admins are told by e-mail."""
-    procurement = _procurement_lock(request.procurement_id)
+    procurement = procurement_lock(request.procurement_id)
     if not can_ask_consent(actor, procurement):
         raise PermissionRefused("Only the lead officer asks a tenderer's consent to share.")
     if request.pk not in {r.pk for r in consent_tenderers(procurement)}:

@@ -50,10 +50,10 @@ from .permissions_evaluation import (
     may_sit_on,
 )
 from .scoring import Mark, scale_maximum
+from .services_common import REASON_MAX_LENGTH
 from .services_tenders import file_content, submission_content
 from .tender_content import announced_phases, money
 
-REASON_MAX_LENGTH = 5000
 PART_FIELDS = {
     EvaluationPart.QUALITY: "quality_evaluators",
     EvaluationPart.PRICE: "price_evaluators",

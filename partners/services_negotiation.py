@@ -47,9 +47,9 @@ from .permissions_tenders import (
     round_takes_proposals,
 )
 from .selectors_reduction import reduced_out_requests, undecided_reduction
+from .services_common import procurement_lock
 from .services_consents import consents_for_sharing, consents_shared_record
 from .services_tenders import (
-    _procurement_lock,
     _round_lock,
     box_key,
     deadline_errors,
@@ -238,7 +238,7 @@ def change_notice_issue(
     tenderer: each must be of this procurement and its tenderer's consent given, or nothing
     is issued (RULES.md point 6; PCR 2015 reg. 31(13))."""
     tender_round = _round_lock(tender_round.pk)
-    procurement = _procurement_lock(tender_round.procurement_id)
+    procurement = procurement_lock(tender_round.procurement_id)
     if not can_manage_rounds(actor, procurement):
         raise PermissionRefused("Only the lead officer issues change notices.")
     now = timezone.now()
@@ -321,7 +321,7 @@ def round_next(
     """The lead officer invites the tenderers who submitted in the latest (opened) round to a
     round of negotiated or final tenders. The first later round moves the procurement into
     negotiation; after the final tenders there is no further round."""
-    procurement = _procurement_lock(procurement.pk)
+    procurement = procurement_lock(procurement.pk)
     if not can_manage_rounds(actor, procurement):
         raise PermissionRefused("Only the lead officer opens a round of tenders.")
     if kind not in LATER_KINDS:

@@ -39,7 +39,7 @@ from procurements.services.notices import (
 from .debarment import debarment_refusal
 from .models import AwardDecision, AwardEntry, Partnership
 from .permissions_partnerships import can_enter_contracts
-from .services_award import contracts_may_be_entered
+from .services_award import contracts_may_be_entered, decision_lock
 from .services_common import organisation_admin_emails
 from .services_tenders import submission_content
 from .tender_content import PHASE_PLAN_KEY, announced_phases, money
@@ -50,18 +50,6 @@ IP_TERMS_KEY = "ip-terms"
 
 def _audit(*, actor: User, action: str, target: Any, **data: Any) -> None:
     audit_record(actor=actor, action=action, target=target, data=data)
-
-
-def _decision_lock(decision: AwardDecision) -> AwardDecision:
-    """The procurement locked first (as every award service does), then the decision."""
-    procurement = (
-        Procurement.objects.select_for_update(of=("self",))
-        .select_related("borough")
-        .get(pk=decision.procurement_id)
-    )
-    locked = AwardDecision.objects.select_for_update().get(pk=decision.pk)
-    locked.procurement = procurement
-    return locked
 
 
 # --- what was announced and what was tendered -----------------------------------------------
@@ -217,7 +205,7 @@ def contracts_enter(
     """The lead officer enters the partnership contracts signed on ``signed_on``, after
     standstill: refused, with the reason, while ``contracts_may_be_entered`` gives one (in
     standstill, suspended, not in standstill)."""
-    decision = _decision_lock(decision)
+    decision = decision_lock(decision)
     procurement = decision.procurement
     if not can_enter_contracts(actor, decision):
         raise PermissionRefused(

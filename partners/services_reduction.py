@@ -37,10 +37,12 @@ from .documents_reduction import LETTER_KIND
 from .evaluation_ranking import EvaluationRanking, evaluation_ranking
 from .models import Evaluation, ParticipationRequest, Reduction, ReductionEntry
 from .permissions_reduction import reduction_refusal
-from .services_common import organisation_admin_emails
-from .services_tenders import _procurement_lock
+from .services_common import (
+    organisation_admin_emails,
+    procurement_lock,
+    text_problem,
+)
 
-REASON_MAX_LENGTH = 5000
 NOT_COMPLIANT_REASON = "The price schedule was not accepted: the tender is not compliant."
 
 
@@ -77,14 +79,6 @@ def continuing_problem(ranking: EvaluationRanking, continuing: set[int]) -> str:
     return ""
 
 
-def _text_problem(text: str, *, required: bool, missing: str) -> str:
-    if required and not text:
-        return missing
-    if len(text) > REASON_MAX_LENGTH:
-        return f"Write the reasons in {REASON_MAX_LENGTH:,} characters or fewer"
-    return ""
-
-
 def _input_errors(
     ranking: EvaluationRanking, continuing: set[int], reason: str, reasons: dict[int, str]
 ) -> dict[str, str]:
@@ -92,13 +86,13 @@ def _input_errors(
     problem = continuing_problem(ranking, continuing)
     if problem:
         errors["continuing"] = problem
-    problem = _text_problem(reason, required=True, missing="Give the reasons for this reduction")
+    problem = text_problem(reason, required=True, missing="Give the reasons for this reduction")
     if problem:
         errors["reason"] = problem
     for row in ranking.ranked:
         pk = row.tender.key
         out = pk not in continuing
-        problem = _text_problem(
+        problem = text_problem(
             reasons.get(pk, ""),
             required=out,
             missing=f"Give the reasons {row.tender.name} does not continue: its letter says them",
@@ -106,7 +100,7 @@ def _input_errors(
         if problem:
             errors[f"reasons_{pk}"] = problem
     for proposal in ranking.not_compliant:
-        problem = _text_problem(reasons.get(proposal.pk, ""), required=False, missing="")
+        problem = text_problem(reasons.get(proposal.pk, ""), required=False, missing="")
         if problem:
             errors[f"reasons_{proposal.pk}"] = problem
     return errors
@@ -207,7 +201,7 @@ def reduction_decide(
     (required for each ranked tenderer that does not continue). Refused unless the ITT
     announced it, every tender is moderated, no later round has begun and no reduction of
     the round is decided yet."""
-    procurement = _procurement_lock(evaluation.procurement_id)
+    procurement = procurement_lock(evaluation.procurement_id)
     evaluation = Evaluation.objects.select_related("round").get(pk=evaluation.pk)
     evaluation.procurement = procurement
     evaluation.round.procurement = procurement

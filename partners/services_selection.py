@@ -53,20 +53,21 @@ from .selectors_assessment import (
     ranking,
 )
 from .selectors_selection import RECEIVED, requests_received
-from .services_common import approver_emails, organisation_admin_emails
+from .services_common import (
+    REASON_MAX_LENGTH,
+    approver_emails,
+    organisation_admin_emails,
+    procurement_lock,
+    text_problem,
+    written,
+)
 from .submission import exclusion_grounds, published_questions
-
-REASON_MAX_LENGTH = 5000
 
 NOT_IN_SELECTION = "The procurement is not in selection: nothing can be assessed now."
 
 
 def _audit(*, actor: User, action: str, target: Any, **data: Any) -> None:
     audit_record(actor=actor, action=action, target=target, data=data)
-
-
-def _procurement_lock(pk: int) -> Procurement:
-    return Procurement.objects.select_for_update(of=("self",)).select_related("borough").get(pk=pk)
 
 
 def _request_lock(pk: int) -> ParticipationRequest:
@@ -80,24 +81,6 @@ def _request_lock(pk: int) -> ParticipationRequest:
 def _refuse(errors: dict[str, str], message: str) -> None:
     if errors:
         raise ApplicationError(message, extra={"errors": errors})
-
-
-def _text_problem(text: str, *, missing: str, what: str, required: bool = True) -> str:
-    """Why written ``text`` is refused ("" if it is not): empty when ``required`` (the
-    ``missing`` message), or longer than ``REASON_MAX_LENGTH`` ("``what`` in 5,000
-    characters or fewer")."""
-    if required and not text.strip():
-        return missing
-    if len(text.strip()) > REASON_MAX_LENGTH:
-        return f"{what} in {REASON_MAX_LENGTH:,} characters or fewer"
-    return ""
-
-
-def _written(text: str, *, field: str, missing: str, what: str, required: bool = True) -> str:
-    """``text`` stripped, or an ``ApplicationError`` naming ``field`` (see ``_text_problem``)."""
-    problem = _text_problem(text, missing=missing, what=what, required=required)
-    _refuse({field: problem} if problem else {}, problem)
-    return text.strip()
 
 
 # --- conflicts of interest ------------------------------------------------------------------
@@ -118,7 +101,7 @@ def conflicts_declare(
     interest (PA 2023 ss.81-83), before seeing any. ``declarations`` maps each request's id
     to (has conflict, details). Made once; a conflict found later is declared on its own
     (``conflict_declare_later``)."""
-    procurement = _procurement_lock(procurement.pk)
+    procurement = procurement_lock(procurement.pk)
     if not can_assess(actor, procurement):
         raise PermissionRefused(
             "Only the evaluators named on this procurement can declare conflicts of interest, "
@@ -186,7 +169,7 @@ def conflict_declare_later(
             "You can declare a conflict here only on a request you are assessing, before you "
             "complete your marks for it. Tell the lead officer otherwise."
         )
-    details = _written(
+    details = written(
         details,
         field="details",
         missing="Describe your conflict of interest",
@@ -337,7 +320,7 @@ def consensus_save(*, actor: User, request: ParticipationRequest, marks: Mapping
     """The lead officer's consensus mark for every question of a request, each with its
     reason, once every evaluator without a conflict has completed theirs."""
     request = _request_lock(request.pk)
-    procurement = _procurement_lock(request.procurement_id)
+    procurement = procurement_lock(request.procurement_id)
     if not can_moderate(actor, procurement):
         raise PermissionRefused(
             "Only the lead officer can moderate, while the procurement is in selection and "
@@ -416,7 +399,7 @@ def self_cleaning_record(
             "Nothing blocks this request: self-cleaning evidence is needed only for a "
             "debarment list entry or a declared mandatory exclusion ground."
         )
-    evidence = _written(
+    evidence = written(
         evidence,
         field="evidence",
         missing="Describe the self-cleaning evidence",
@@ -452,7 +435,7 @@ def discretionary_exclusion_record(
     if ground not in grounds:
         message = "Choose the discretionary exclusion ground the exclusion relies on"
         raise ApplicationError(message, extra={"errors": {"ground": message}})
-    reason = _written(
+    reason = written(
         reason,
         field="reason",
         missing="Give the reasons for excluding the request",
@@ -518,7 +501,7 @@ def shortlist_propose(
     """The lead officer proposes which qualifying requests to invite, with the reasons; the
     approver decides. Refused while any request is not moderated, if it names a request that
     does not qualify, above the number announced, or below 3 while 3 qualify."""
-    procurement = _procurement_lock(procurement.pk)
+    procurement = procurement_lock(procurement.pk)
     if not can_moderate(actor, procurement):
         raise PermissionRefused(
             "Only the lead officer can propose the shortlist, while the procurement is in "
@@ -556,7 +539,7 @@ def shortlist_propose(
         )
         if problem:
             errors["chosen"] = problem
-    problem = _text_problem(
+    problem = text_problem(
         reason, missing="Give the reasons for this shortlist", what="Give the reasons"
     )
     if problem:
@@ -605,7 +588,7 @@ def _outcome_ids(entries) -> dict[str, list[int]]:
 
 
 def _shortlist_lock(shortlist: Shortlist) -> tuple[Shortlist, Procurement]:
-    procurement = _procurement_lock(shortlist.procurement_id)
+    procurement = procurement_lock(shortlist.procurement_id)
     locked = Shortlist.objects.select_for_update().get(pk=shortlist.pk)
     locked.procurement = procurement
     return locked, procurement
@@ -654,7 +637,7 @@ def shortlist_decide(*, actor: User, shortlist: Shortlist, confirm: bool, reason
             "Only an approver of the borough who did not propose the shortlist can decide it, "
             "while it waits for a decision."
         )
-    reason = _written(
+    reason = written(
         reason,
         field="reason",
         missing="Give the reasons for returning the shortlist",

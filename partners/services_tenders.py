@@ -72,7 +72,7 @@ from .permissions_tenders import (
     proposal_organisation_member,
     round_takes_proposals,
 )
-from .services_common import organisation_admin_emails
+from .services_common import organisation_admin_emails, procurement_lock
 from .submission import content_sha256
 from .tender_content import (
     ANSWER_MAX_LENGTH,
@@ -168,10 +168,6 @@ def _open_json(sealed: bytes, key: bytes, aad: bytes) -> dict:
 # --- rounds ----------------------------------------------------------------------------------
 
 
-def _procurement_lock(pk: int) -> Procurement:
-    return Procurement.objects.select_for_update(of=("self",)).select_related("borough").get(pk=pk)
-
-
 def _round_lock(pk: int) -> TenderRound:
     return (
         TenderRound.objects.select_for_update(of=("self",))
@@ -248,7 +244,7 @@ def round_open(
     """The lead officer invites the shortlisted suppliers to submit their initial tenders by
     ``deadline``; the box may be opened from ``opens_at``. Refused without a master key: no
     proposal may be stored unencrypted."""
-    procurement = _procurement_lock(procurement.pk)
+    procurement = procurement_lock(procurement.pk)
     if not can_manage_rounds(actor, procurement):
         raise PermissionRefused(
             "Only the lead officer opens a round of tenders, once the shortlist is confirmed."
