@@ -33,9 +33,8 @@ BRIGHTWATER = "Brightwater Community Energy CIC"
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.DEMO_ACCOUNTS_ENABLED = True
-    call_command("seed_demo")
+def demo(demo_seeded):
+    """The demo, seeded once for this module (see tests/ip_rights/conftest.py)."""
     return Procurement.objects.get(title=FOOD_WASTE)
 
 

@@ -2,7 +2,7 @@ from io import BytesIO
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -62,9 +62,8 @@ WARM_HOMES = "Keeping older residents warm and well at home"
 
 
 @pytest.fixture
-def demo(db, settings):
-    settings.DEMO_ACCOUNTS_ENABLED = True
-    call_command("seed_demo")
+def demo(demo_seeded):
+    """The demo, seeded once for this module (see tests/ip_rights/conftest.py)."""
 
 
 def _counts() -> dict[str, int]:
@@ -96,19 +95,6 @@ def _counts() -> dict[str, int]:
             AuditEvent,
         )
     }
-
-
-def test_demo_procurements_are_refused_outside_the_development_settings(db):
-    with pytest.raises(CommandError, match="development settings"):
-        call_command("seed_demo_procurements")
-    assert not Procurement.objects.exists()
-
-
-def test_demo_procurements_need_the_demo_officers_first(db, settings):
-    settings.DEMO_ACCOUNTS_ENABLED = True
-    with pytest.raises(CommandError, match="seed_demo"):
-        call_command("seed_demo_procurements")
-    assert not Procurement.objects.exists()
 
 
 def test_falls_prevention_is_complete_and_awaits_the_demo_approver(demo):

@@ -52,9 +52,8 @@ EVALUATOR = "evaluator@example.org"
 
 
 @pytest.fixture
-def demo(db, settings, media_root):
-    settings.DEMO_ACCOUNTS_ENABLED = True
-    call_command("seed_demo")
+def demo(demo_seeded):
+    """The demo, seeded once for this module (see tests/ip_rights/conftest.py)."""
     return Procurement.objects.get(title=WARM_HOMES)
 
 
