@@ -135,4 +135,4 @@ def can_read_summary(user: User, document: GeneratedDocument) -> bool:
         return False
     if can_see_award(user, entry.decision.procurement):
         return True
-    return entry.decision.notice_published_at is not None and is_tenderer_person(user, entry)
+    return entry.decision.summaries_sent_at is not None and is_tenderer_person(user, entry)

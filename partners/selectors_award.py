@@ -116,11 +116,11 @@ def award_notice(decision: AwardDecision) -> Notice | None:
 
 
 def published_entry(proposal: Proposal) -> AwardEntry | None:
-    """The tender's entry in the latest decision whose contract award notice is published
-    (also when that decision was later reversed: the tenderer was told it)."""
+    """The tender's entry in the latest decision whose assessment summaries were sent (also
+    when that decision was later reversed: the tenderer was told it)."""
     return (
-        AwardEntry.objects.filter(proposal=proposal, decision__notice_published_at__isnull=False)
+        AwardEntry.objects.filter(proposal=proposal, decision__summaries_sent_at__isnull=False)
         .select_related("decision")
-        .order_by("-decision__notice_published_at", "-pk")
+        .order_by("-decision__summaries_sent_at", "-pk")
         .first()
     )

@@ -72,8 +72,12 @@ from .services_common import (
 )
 
 WAIT_FOR_SUMMARIES = (
-    "Wait for the summaries: {ready} of {total} assessment summaries are ready. Publish the "
-    "contract award notice once every summary is ready."
+    "Wait for the summaries: {ready} of {total} assessment summaries are ready. Send them once "
+    "every summary is ready."
+)
+SUMMARIES_FIRST = (
+    "Send every tenderer its assessment summary first: the contract award notice follows the "
+    "summaries (PA 2023 s.50)."
 )
 
 
@@ -382,27 +386,20 @@ def _tell_the_tenderers(
             )
 
 
-@transaction.atomic
-def award_notice_publish(*, actor: User, decision: AwardDecision) -> AwardDecision:
-    """The lead officer sends every tenderer its assessment summary and publishes the
-    contract award notice (UK6; none under PCR 2015, where the summaries are the standstill
-    letters), which starts the standstill period. Refused until every summary is ready."""
-    decision = decision_lock(decision)
-    procurement = decision.procurement
-    if not can_publish_award_notice(actor, decision):
-        raise PermissionRefused(
-            "Only the lead officer can publish the contract award notice, once the award is "
-            "approved and before it is published."
-        )
-    entries = list(
+def _award_entries(decision: AwardDecision) -> list[AwardEntry]:
+    return list(
         decision.entries.select_related("proposal__request__organisation").prefetch_related(
             "proposal__request__members__organisation"
         )
     )
-    found = summaries(entry.pk for entry in entries)
-    ready = sum(1 for e in entries if e.pk in found and found[e.pk].status == DocumentStatus.READY)
-    if ready < len(entries):
-        raise ApplicationError(WAIT_FOR_SUMMARIES.format(ready=ready, total=len(entries)))
+
+
+def _start_standstill(
+    actor: User, decision: AwardDecision, entries: list[AwardEntry], found: dict
+) -> None:
+    """The standstill period begins today: after the UK6 under PA 2023 (s.51), after the
+    standstill letters under PCR 2015 (reg. 87)."""
+    procurement = decision.procurement
     rules = REGIMES[procurement.regime]
     last_day = rules.standstill_last_day(london_date(timezone.now()))
     notice: Notice | None = None
@@ -414,7 +411,6 @@ def award_notice_publish(*, actor: User, decision: AwardDecision) -> AwardDecisi
             actor=actor,
             version=procurement.versions.order_by("-number").first(),
         )
-    _tell_the_tenderers(procurement, entries, found, "partners/award/email/summary")
     decision.start_standstill(last_day=last_day)
     decision.save()
     procurement.start_standstill()
@@ -430,6 +426,54 @@ def award_notice_publish(*, actor: User, decision: AwardDecision) -> AwardDecisi
         standstill_last_day=last_day.isoformat(),
         standstill_source=rules.standstill_source,
     )
+
+
+@transaction.atomic
+def award_summaries_send(*, actor: User, decision: AwardDecision) -> AwardDecision:
+    """The lead officer sends every tenderer its assessment summary (PA 2023 s.50), once every
+    summary is ready: each tenderer is e-mailed and may read its own from then on. Under PCR
+    2015 the summaries are the standstill letters (reg. 86), so the standstill period begins
+    at once; under PA 2023 it begins with the contract award notice, published next."""
+    decision = decision_lock(decision)
+    if not can_publish_award_notice(actor, decision) or decision.summaries_sent_at is not None:
+        raise PermissionRefused(
+            "Only the lead officer sends the assessment summaries, once the award is approved "
+            "and before they are sent."
+        )
+    entries = _award_entries(decision)
+    found = summaries(entry.pk for entry in entries)
+    ready = sum(1 for e in entries if e.pk in found and found[e.pk].status == DocumentStatus.READY)
+    if ready < len(entries):
+        raise ApplicationError(WAIT_FOR_SUMMARIES.format(ready=ready, total=len(entries)))
+    decision.summaries_sent_at = timezone.now()
+    decision.save(update_fields=["summaries_sent_at"])
+    _tell_the_tenderers(decision.procurement, entries, found, "partners/award/email/summary")
+    _audit(
+        actor=actor,
+        action="partners.award_summaries_sent",
+        target=decision.procurement,
+        decision_id=decision.pk,
+        summaries=[found[e.pk].pk for e in entries],
+    )
+    if decision.procurement.regime != Regime.PA2023:
+        _start_standstill(actor, decision, entries, found)
+    return decision
+
+
+@transaction.atomic
+def award_notice_publish(*, actor: User, decision: AwardDecision) -> AwardDecision:
+    """The lead officer publishes the contract award notice (UK6) once every tenderer has
+    been sent its assessment summary; the standstill period begins (PA 2023 ss.50-51)."""
+    decision = decision_lock(decision)
+    if not can_publish_award_notice(actor, decision):
+        raise PermissionRefused(
+            "Only the lead officer can publish the contract award notice, once the award is "
+            "approved and before it is published."
+        )
+    if decision.summaries_sent_at is None:
+        raise ApplicationError(SUMMARIES_FIRST)
+    entries = _award_entries(decision)
+    _start_standstill(actor, decision, entries, summaries(entry.pk for entry in entries))
     return decision
 
 

@@ -53,6 +53,7 @@ from .services_award import (
     award_propose,
     award_resume,
     award_reverse,
+    award_summaries_send,
     award_suspend,
     contracts_may_be_entered,
 )
@@ -181,19 +182,27 @@ def _propose(request, page: AwardPage, form) -> bool:
 
 
 def _publish(request, page: AwardPage) -> bool:
+    """Send the assessment summaries, or then publish the contract award notice."""
     if page.live is None:
         raise PermissionDenied("There is no award to publish.")
+    sending = page.live.summaries_sent_at is None
+    service = award_summaries_send if sending else award_notice_publish
     try:
-        award_notice_publish(actor=request.user, decision=page.live)
+        decision = service(actor=request.user, decision=page.live)
     except PermissionRefused as refusal:
         _refused(refusal)
     except ApplicationError as error:
         messages.error(request, error.message)
         return True
-    messages.success(
-        request,
-        "The assessment summaries are sent and the standstill period has begun.",
-    )
+    if decision.status == AwardStatus.STANDSTILL:
+        done = "The standstill period has begun."
+        if sending:
+            done = "The assessment summaries are sent as the standstill letters. " + done
+        else:
+            done = "The contract award notice is published. " + done
+    else:
+        done = "The assessment summaries are sent. Publish the contract award notice next."
+    messages.success(request, done)
     return True
 
 

@@ -23,7 +23,12 @@ from core.services.documents import document_render
 from partners.evaluation_ranking import evaluated_proposals, evaluation_ranking
 from partners.models import AwardDecision, EvaluationPart, Proposal
 from partners.selectors_award import summaries
-from partners.services_award import award_decide, award_notice_publish, award_propose
+from partners.services_award import (
+    award_decide,
+    award_notice_publish,
+    award_propose,
+    award_summaries_send,
+)
 from partners.services_evaluation import (
     conflicts_declare,
     consensus_save,
@@ -151,6 +156,7 @@ class AwardPublished:
             actor=team.approver, decision=decision, approve=True, reason=self.approval
         )
         summaries_rendered(decision)
+        decision = award_summaries_send(actor=team.officer, decision=decision)
         seeding.decision = award_notice_publish(actor=team.officer, decision=decision)
         procurement.refresh_from_db()
 

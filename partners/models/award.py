@@ -261,8 +261,11 @@ class AwardDecision(FSMModelMixin, models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
-    # The contract award notice (UK6, or the PCR standstill letters) and the standstill period
-    # it starts: contracts may be entered from the day after ``standstill_last_day``.
+    # The assessment summaries sent to every tenderer (PA 2023 s.50: before the contract award
+    # notice), then the notice (UK6; under PCR 2015 the summaries are the standstill letters)
+    # and the standstill period it starts: contracts may be entered from the day after
+    # ``standstill_last_day``.
+    summaries_sent_at = models.DateTimeField(null=True, blank=True)
     notice_published_at = models.DateTimeField(null=True, blank=True)
     standstill_last_day = models.DateField(null=True, blank=True)
     reversed_by = models.ForeignKey(

@@ -340,6 +340,7 @@ def test_from_the_invitation_to_tender_to_the_partnerships(
     summary = _pdf_text(page, "Download")
     assert "3 out of 5" in summary and "5 out of 5" in summary, summary
     page.visit(reverse("partners:award", kwargs={"pk": procurement.pk}))
+    page.click_button("Send the assessment summaries")
     page.click_button("Publish the contract award notice")
     assert "The standstill period runs until" in page.text()
     page.visit(reverse("partners:partnerships", kwargs={"pk": procurement.pk}))

@@ -35,10 +35,15 @@ from core.calendar import london_date
 from core.models import DocumentStatus
 from core.services.documents import document_render
 from partners.evaluation_ranking import evaluation_ranking
-from partners.models import AwardDecision, Evaluation, Proposal, RoundKind
+from partners.models import AwardDecision, AwardStatus, Evaluation, Proposal, RoundKind
 from partners.scoring import Mark
 from partners.selectors_award import summaries
-from partners.services_award import award_decide, award_notice_publish, award_propose
+from partners.services_award import (
+    award_decide,
+    award_notice_publish,
+    award_propose,
+    award_summaries_send,
+)
 from partners.services_evaluation import consensus_save, evaluation_start
 from partners.services_negotiation import round_next
 from procurements.models import AwardCriterion, CriterionKind, Procurement
@@ -162,10 +167,19 @@ def approved(personas, decision: AwardDecision) -> AwardDecision:
     return decision
 
 
+def summaries_sent_then_notice(personas, decision: AwardDecision) -> AwardDecision:
+    """The lead officer sends the assessment summaries, then (PA 2023) publishes the UK6:
+    the standstill period begins (under PCR 2015 it begins with the summaries)."""
+    decision = award_summaries_send(actor=personas.officer_a, decision=decision)
+    if decision.status != AwardStatus.STANDSTILL:
+        decision = award_notice_publish(actor=personas.officer_a, decision=decision)
+    return decision
+
+
 def in_standstill(personas, **options) -> AwardDecision:
     sample = evaluated(personas, **options)
     decision = approved(personas, proposed(personas, sample))
-    decision = award_notice_publish(actor=personas.officer_a, decision=decision)
+    decision = summaries_sent_then_notice(personas, decision)
     return AwardDecision.objects.select_related("procurement", "evaluation").get(pk=decision.pk)
 
 

@@ -26,7 +26,12 @@ from partners.models import (
 )
 from partners.permissions_award import can_read_summary
 from partners.selectors_award import summaries
-from partners.services_award import award_decide, award_notice_publish, award_propose
+from partners.services_award import (
+    award_decide,
+    award_notice_publish,
+    award_propose,
+    award_summaries_send,
+)
 from procurements.models import Notice, NoticeKind, Procurement, ProcurementStatus
 from tests import factories
 from tests.partners.award_samples import (
@@ -34,6 +39,7 @@ from tests.partners.award_samples import (
     approved,
     evaluated,
     proposed,
+    render_summaries,
 )
 
 pytestmark = pytest.mark.django_db
@@ -305,7 +311,7 @@ def test_tenderers_read_their_own_summary_only_once_the_notice_is_published(pers
         assert can_read_summary(officer, mine)
     assert not can_read_summary(personas.supplier_a_admin, mine)
 
-    award_notice_publish(actor=personas.officer_a, decision=decision)
+    award_summaries_send(actor=personas.officer_a, decision=decision)
 
     # Each request reads the document afresh.
     mine = summary_of(decision, alpha)
@@ -338,7 +344,7 @@ def test_only_the_borough_asks_for_a_summary_and_only_once_approved(personas):
 # --- the contract award notice ------------------------------------------------------------------
 
 
-def test_the_notice_waits_for_the_summaries(personas):
+def test_the_summaries_wait_until_ready_and_the_notice_waits_for_the_summaries(personas):
     sample = evaluated(personas)
     decision = award_decide(
         actor=personas.approver_a,
@@ -346,26 +352,44 @@ def test_the_notice_waits_for_the_summaries(personas):
         approve=True,
         reason="",
     )
-    error = refusal(lambda: award_notice_publish(actor=personas.officer_a, decision=decision))
+    error = refusal(lambda: award_summaries_send(actor=personas.officer_a, decision=decision))
     assert error.message.startswith("Wait for the summaries: 0 of 2")
+    render_summaries(decision)
+    error = refusal(lambda: award_notice_publish(actor=personas.officer_a, decision=decision))
+    assert error.message.startswith("Send every tenderer its assessment summary first")
     assert not Notice.objects.filter(kind=NoticeKind.UK6).exists()
     decision.refresh_from_db()
     assert decision.status == AwardStatus.APPROVED
+    assert decision.summaries_sent_at is None
 
 
-def test_publishing_sends_the_summaries_composes_the_uk6_and_starts_standstill(
+def test_the_summaries_go_first_then_the_uk6_starts_standstill(
     personas, bank_holidays, django_capture_on_commit_callbacks
 ):
     sample = evaluated(personas)
     decision = approved(personas, proposed(personas, sample))
     with pytest.raises(PermissionRefused):
-        award_notice_publish(actor=personas.approver_a, decision=decision)
+        award_summaries_send(actor=personas.approver_a, decision=decision)
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        decision = award_notice_publish(actor=personas.officer_a, decision=decision)
+        decision = award_summaries_send(actor=personas.officer_a, decision=decision)
+
+    assert decision.status == AwardStatus.APPROVED
+    assert decision.summaries_sent_at is not None
+    assert not Notice.objects.filter(kind=NoticeKind.UK6).exists()
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    alpha = by_recipient[personas.supplier_a_admin.email]
+    assert "is to be awarded a partnership" in alpha.body
+    assert reverse("tenders:award", kwargs={"pk": sample.proposals[0].pk}) in alpha.body
+    assert "is not to be awarded" in by_recipient[personas.supplier_b_admin.email].body
+    with pytest.raises(PermissionRefused):
+        award_summaries_send(actor=personas.officer_a, decision=decision)
+
+    decision = award_notice_publish(actor=personas.officer_a, decision=decision)
 
     assert decision.status == AwardStatus.STANDSTILL
+    assert decision.notice_published_at > decision.summaries_sent_at
     sample.procurement.refresh_from_db()
     assert sample.procurement.status == ProcurementStatus.STANDSTILL
     [notice] = Notice.objects.filter(procurement=sample.procurement, kind=NoticeKind.UK6)
@@ -376,14 +400,11 @@ def test_publishing_sends_the_summaries_composes_the_uk6_and_starts_standstill(
     assert last_day["Last day of the standstill period"] == [
         f"{decision.standstill_last_day.day} {decision.standstill_last_day:%B %Y}"
     ]
-    by_recipient = {message.to[0]: message for message in mail.outbox}
-    alpha = by_recipient[personas.supplier_a_admin.email]
-    assert "is to be awarded a partnership" in alpha.body
-    assert reverse("tenders:award", kwargs={"pk": sample.proposals[0].pk}) in alpha.body
-    assert "is not to be awarded" in by_recipient[personas.supplier_b_admin.email].body
     event = AuditEvent.objects.get(action="partners.award_notice_published")
     assert event.data["notice_id"] == notice.pk
     assert event.data["standstill_last_day"] == decision.standstill_last_day.isoformat()
+    sent = AuditEvent.objects.get(action="partners.award_summaries_sent")
+    assert sent.pk < event.pk
 
 
 def test_under_pcr_the_summaries_are_the_standstill_letters_and_no_notice_is_composed(
@@ -391,7 +412,7 @@ def test_under_pcr_the_summaries_are_the_standstill_letters_and_no_notice_is_com
 ):
     sample = evaluated(personas, regime="pcr2015")
     decision = approved(personas, proposed(personas, sample))
-    decision = award_notice_publish(actor=personas.officer_a, decision=decision)
+    decision = award_summaries_send(actor=personas.officer_a, decision=decision)
     assert decision.status == AwardStatus.STANDSTILL
     assert not Notice.objects.filter(
         kind__in=[NoticeKind.UK6, NoticeKind.PCR_CONTRACT_AWARD]

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from partners.models import AwardDecision, AwardStatus
 from partners.selectors_award import summaries
-from partners.services_award import award_decide, award_notice_publish
+from partners.services_award import award_decide, award_summaries_send
 from tests.partners.award_samples import (
     Evaluated,
     approved,
@@ -113,6 +113,12 @@ def test_the_notice_is_refused_until_the_summaries_are_ready(personas, login):
     render_summaries(decision)
     response = client.post(award_url(sample.procurement), {"action": "publish"}, follow=True)
     html = response.content.decode()
+    assert "The assessment summaries are sent. Publish the contract award notice next." in html
+    assert AwardDecision.objects.get().status == AwardStatus.APPROVED
+    assert "Publish the contract award notice</button>" in html
+
+    response = client.post(award_url(sample.procurement), {"action": "publish"}, follow=True)
+    html = response.content.decode()
     assert AwardDecision.objects.get().status == AwardStatus.STANDSTILL
     last_day = AwardDecision.objects.get().standstill_last_day
     assert f"runs until <strong>{last_day.day} {last_day:%B %Y}</strong> inclusive" in html
@@ -172,7 +178,7 @@ def test_a_tenderer_sees_its_outcome_and_summary_only_once_published(personas, l
     assert "The outcome is not published yet" in response.content.decode()
     assert "summary-link" not in response.content.decode()
 
-    award_notice_publish(actor=personas.officer_a, decision=decision)
+    award_summaries_send(actor=personas.officer_a, decision=decision)
     response = client.get(outcome_url(beta))
     html = response.content.decode()
     assert "is not to be awarded a partnership" in html

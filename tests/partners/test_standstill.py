@@ -15,7 +15,6 @@ from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, OfficerRole
 from partners.models import AwardDecision, AwardStatus, StandstillSuspension
 from partners.services_award import (
-    award_notice_publish,
     award_resume,
     award_reverse,
     award_suspend,
@@ -30,6 +29,7 @@ from tests.partners.award_samples import (
     in_standstill,
     proposed,
     standstill_over,
+    summaries_sent_then_notice,
 )
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def published_on(personas, clock, day: date, **options) -> AwardDecision:
     """The award approved now, its notice published at noon on ``day``."""
     decision = approved(personas, proposed(personas, evaluated(personas, **options)))
     clock(at_noon(day))
-    return award_notice_publish(actor=personas.officer_a, decision=decision)
+    return summaries_sent_then_notice(personas, decision)
 
 
 # --- the last day -------------------------------------------------------------------------------
@@ -101,7 +101,7 @@ def test_no_contract_before_standstill_nor_while_suspended(personas, bank_holida
     assert contracts_may_be_entered(decision, timezone.now()).startswith(
         "The award is not in standstill"
     )
-    decision = award_notice_publish(actor=personas.officer_a, decision=decision)
+    decision = summaries_sent_then_notice(personas, decision)
     decision = standstill_over(decision)
     award_suspend(actor=personas.approver_a, decision=decision, reason="A challenge was filed.")
     assert contracts_may_be_entered(decision, timezone.now()) == (
@@ -208,6 +208,7 @@ def test_an_approver_reverses_in_standstill_and_a_new_award_follows(
     assert actions == [
         "partners.award_proposed",
         "partners.award_approved",
+        "partners.award_summaries_sent",
         "partners.award_notice_published",
         "partners.award_reversed",
         "partners.award_proposed",
