@@ -88,6 +88,13 @@ def consent_ask(
     }
     if errors:
         raise ApplicationError("The consent could not be asked", extra={"errors": errors})
+    # The procurement is locked: a second click (or a second officer) asking the same tenderer
+    # about the same item while it waits asks nothing new.
+    waiting = ConsentRequest.objects.filter(
+        procurement=procurement, request=request, item=item, status=ConsentStatus.ASKED
+    ).first()
+    if waiting is not None:
+        return waiting
     consent = ConsentRequest.objects.create(
         procurement=procurement, request=request, item=item, purpose=purpose, asked_by=actor
     )

@@ -431,7 +431,10 @@ def moderate(request, pk: int, round_pk: int, proposal_pk: int):
                 {
                     "seat": seat,
                     "review": found.review(proposal, seat),
-                    "mark": found.scores.get((proposal.pk, seat.evaluator_id, row["criterion"].pk)),
+                    # Nobody sees a member's marks before every member has completed.
+                    "mark": found.scores.get((proposal.pk, seat.evaluator_id, row["criterion"].pk))
+                    if ready
+                    else None,
                 }
                 for seat in found.panel
                 if seat.part == part_of(row["criterion"])

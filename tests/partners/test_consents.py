@@ -97,6 +97,21 @@ def test_the_lead_officer_asks_a_tenderer_and_its_admins_are_told(
     assert "CONSENT-ITEM" not in str(event.data)
 
 
+def test_asking_again_about_the_same_waiting_item_asks_nothing_new(
+    personas, tender, round_1, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = ask(personas, tender)
+        again = ask(personas, tender)
+        other = ask(personas, tender, item="Another item of the same tender.")
+
+    assert again == first
+    assert other != first
+    assert ConsentRequest.objects.count() == 2
+    assert len(mail.outbox) == 2
+    assert len(events("consents.asked")) == 2
+
+
 def test_a_supplier_who_never_submitted_cannot_be_asked(personas, tender, round_1):
     # The third supplier was invited but submitted nothing in round 1.
     [silent] = [
