@@ -2,7 +2,8 @@
 evaluation has started, the panel reads tenders only through it (their own part, after their
 declarations); a member of the panel is named on the procurement so its pages are theirs; a
 lead officer who declared a conflict with a tenderer does not moderate its tender; a debarred
-supplier is not awarded; and the summaries compare every tender with the one awarded."""
+supplier is not awarded; the summaries compare every tender with the one awarded; and when no
+tender is compliant the procurement is ended with its termination notice."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from partners.models import AwardEntry, DebarmentEntry
 from partners.services_award import award_propose
 from partners.services_evaluation import consensus_save
 from partners.services_tenders import TenderBoxRefused, submission_read
+from procurements.models import Notice, NoticeKind, ProcurementStatus
+from procurements.services.amendments import procurement_cancel
 from tests import factories
 from tests.partners.award_samples import best_ranked, evaluated
 from tests.partners.evaluation_samples import (
@@ -25,6 +28,7 @@ from tests.partners.evaluation_samples import (
     evaluation_started,
     final_tenders_opened,
     member_marks,
+    moderated,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
@@ -124,3 +128,30 @@ def test_the_most_advantageous_tender_is_the_one_awarded_when_two_share_first_pl
     assert most_advantageous(entries, third) is first_awarded
     assert most_advantageous(entries, first_not_awarded) is first_awarded
     assert most_advantageous(entries, first_awarded) is first_awarded
+
+
+def test_without_a_compliant_tender_the_procurement_is_ended_with_a_termination_notice(
+    personas, login
+):
+    final = final_tenders_opened(personas)
+    evaluation = evaluation_started(personas, final)
+    moderated(personas, evaluation, scores={final.proposal_a.pk: None, final.proposal_b.pk: None})
+    board = reverse(
+        "partners:evaluation-round",
+        kwargs={"pk": final.procurement.pk, "round_pk": evaluation.round_id},
+    )
+    cancel = reverse("procurements:cancel", kwargs={"pk": final.procurement.pk})
+    html = login(personas.officer_a).get(board).content.decode()
+    assert "No tender is compliant" in html
+    assert cancel in html
+
+    procurement_cancel(
+        actor=personas.officer_a,
+        procurement=final.procurement,
+        reason="No tender met the price requirements: none can be awarded.",
+    )
+
+    final.procurement.refresh_from_db()
+    assert final.procurement.status == ProcurementStatus.CANCELLED
+    [notice] = Notice.objects.filter(procurement=final.procurement, kind=NoticeKind.UK12)
+    assert "No tender met the price requirements" in str(notice.content)
