@@ -196,17 +196,19 @@ def member_rows(user: User, evaluation: Evaluation, parts: list[str]) -> dict[st
         (r.proposal_id, r.part): r
         for r in TenderReview.objects.filter(proposal_id__in=ids, evaluator_id=user.pk)
     }
-    marked: dict[int, int] = {}
-    for proposal_id in TenderScore.objects.filter(
+    # Marks counted per part: the price criterion is the price part's, the others quality's.
+    marked: dict[tuple[int, str], int] = {}
+    for proposal_id, kind in TenderScore.objects.filter(
         proposal_id__in=ids, evaluator_id=user.pk
-    ).values_list("proposal_id", flat=True):
-        marked[proposal_id] = marked.get(proposal_id, 0) + 1
+    ).values_list("proposal_id", "criterion__kind"):
+        part = EvaluationPart.PRICE if kind == CriterionKind.PRICE else EvaluationPart.QUALITY
+        marked[(proposal_id, part)] = marked.get((proposal_id, part), 0) + 1
     return {
         part: [
             {
                 "proposal": proposal,
                 "review": (review := reviews.get((proposal.pk, part))),
-                "state": seat_state(review, marked.get(proposal.pk, 0)),
+                "state": seat_state(review, marked.get((proposal.pk, part), 0)),
             }
             for proposal in tenders
         ]

@@ -16,8 +16,9 @@ from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent, OfficerRole
 from partners.documents_award import most_advantageous
 from partners.models import AwardEntry, DebarmentEntry
+from partners.selectors_evaluation import member_rows
 from partners.services_award import award_propose
-from partners.services_evaluation import consensus_save
+from partners.services_evaluation import consensus_save, marks_save
 from partners.services_tenders import TenderBoxRefused, submission_read
 from procurements.models import Notice, NoticeKind, ProcurementStatus
 from procurements.services.amendments import procurement_cancel
@@ -155,3 +156,24 @@ def test_without_a_compliant_tender_the_procurement_is_ended_with_a_termination_
     assert final.procurement.status == ProcurementStatus.CANCELLED
     [notice] = Notice.objects.filter(procurement=final.procurement, kind=NoticeKind.UK12)
     assert "No tender met the price requirements" in str(notice.content)
+
+
+def test_a_member_on_both_parts_sees_each_parts_progress_apart(personas):
+    final = final_tenders_opened(personas)
+    both = personas.evaluator_a
+    evaluation = evaluation_started(personas, final, quality=[both], price=[both])
+    all_declared(evaluation)
+    quality = {
+        pk: mark
+        for pk, mark in member_marks(evaluation).items()
+        if final.procurement.award_criteria.get(pk=pk).kind != "price"
+    }
+    marks_save(actor=both, proposal=final.proposal_a, part="quality", marks=quality)
+
+    rows = member_rows(both, evaluation, ["quality", "price"])
+
+    def state(part):
+        return next(r["state"][0] for r in rows[part] if r["proposal"] == final.proposal_a)
+
+    assert state("quality") == "In progress"
+    assert state("price") == "Not started"
