@@ -36,6 +36,7 @@ from procurements.services.notices import (
     procurement_section,
 )
 
+from .contract_hooks import contracts_entered
 from .debarment import debarment_refusal
 from .models import AwardDecision, AwardEntry, Partnership
 from .permissions_partnerships import can_enter_contracts
@@ -261,6 +262,7 @@ def contracts_enter(
         version=procurement.versions.order_by("-number").first(),
     )
     _tell_the_partners(procurement, partnerships)
+    contracts_entered(actor=actor, partnerships=partnerships)
     _audit(
         actor=actor,
         action="partners.contracts_entered",

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_progress
 
 
 class PhaseItemConverter:
@@ -22,6 +22,7 @@ app_name = "stages"
 PHASE = "<int:pk>/phase-plan/phases/<int:phase_pk>/"
 
 urlpatterns = [
+    path("<int:pk>/stages/progress/", views_progress.progress, name="progress"),
     path("<int:pk>/phase-plan/", views.phase_plan, name="phase-plan"),
     path("<int:pk>/phase-plan/phases/add/", views.phase_add, name="phase-add"),
     path(PHASE, views.phase_detail, name="phase-detail"),

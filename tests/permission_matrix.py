@@ -911,6 +911,7 @@ for _module in (
     "tests.matrix.reduction",
     "tests.matrix.award",
     "tests.matrix.partnerships",
+    "tests.matrix.stages_progress",
     "tests.matrix.consents",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES
