@@ -6,7 +6,7 @@ class StagesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from core.page_links import PageLink
+        from core.page_links import SUPPLIER_HOME, PageLink
         from partners.contract_hooks import register_contracts_entered
         from procurements.registry import PROCUREMENT_PAGES
 
@@ -23,5 +23,14 @@ class StagesConfig(AppConfig):
                 "Every partner's progress through every phase: a table, a timeline and a "
                 "funnel of the partners still in each phase.",
                 order=70,
+            )
+        )
+        SUPPLIER_HOME.register(
+            PageLink(
+                "Your R&D phases",
+                "stages:partner-phases",
+                "Each phase of your partnerships: its state, dates, aims and intermediate "
+                "targets, what you must do next, and submitting a phase for review.",
+                order=29,
             )
         )

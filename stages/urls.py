@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views, views_progress
+from . import views, views_partner, views_progress
 
 
 class PhaseItemConverter:
@@ -22,6 +22,13 @@ app_name = "stages"
 PHASE = "<int:pk>/phase-plan/phases/<int:phase_pk>/"
 
 urlpatterns = [
+    # The partner's own phases (the supplier side, under the same /procurements/ mount).
+    path("my-phases/", views_partner.partner_phases, name="partner-phases"),
+    path(
+        "my-phases/<int:pk>/submit/",
+        views_partner.partner_phase_submit,
+        name="partner-phase-submit",
+    ),
     path("<int:pk>/stages/progress/", views_progress.progress, name="progress"),
     path("<int:pk>/phase-plan/", views.phase_plan, name="phase-plan"),
     path("<int:pk>/phase-plan/phases/add/", views.phase_add, name="phase-add"),

@@ -912,6 +912,7 @@ for _module in (
     "tests.matrix.award",
     "tests.matrix.partnerships",
     "tests.matrix.stages_progress",
+    "tests.matrix.stages_partner",
     "tests.matrix.consents",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES
