@@ -82,11 +82,14 @@ def debarment_refusal(requests: Iterable[ParticipationRequest], *, on: date) -> 
     them (lead or consortium member) is on the debarment list in force on the day of the check,
     and no self-cleaning evidence is recorded for that request (RULES.md "Other duties": the
     list is checked at participation, at award and before each new phase). "" when none is."""
+    entries = list(DebarmentEntry.objects.filter(debarred_on__lte=on))  # once for them all
     debarred = [
         organisation.name
         for request in requests
         if getattr(request, "self_cleaning", None) is None
-        for organisation, _entry in debarment_matches(request, on=on)
+        for organisation, _entry in debarment_matches_for(
+            request_organisations(request), entries, on=on
+        )
     ]
     if not debarred:
         return ""

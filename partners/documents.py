@@ -16,10 +16,11 @@ from django.utils import timezone
 from core.calendar import london_date
 from core.documents import DocumentKind, register_document_kind
 from core.models import OfficerRole
-from core.permissions import has_role, is_organisation_member
+from core.permissions import has_role
 from procurements.sections import uk_date_text
 
 from .models import ConsensusScore, Outcome, ShortlistEntry, ShortlistStatus
+from .permissions import is_request_person
 from .permissions_selection import can_see_selection_dashboard
 from .scoring import scale_maximum
 from .submission import published_questions
@@ -134,12 +135,9 @@ def can_read_selection_letter(user: User, document: GeneratedDocument) -> bool:
     if entry is None:
         return False
     request = entry.request
-    organisations = [request.organisation] + [
-        member.organisation for member in request.members.select_related("organisation")
-    ]
-    if any(is_organisation_member(user, organisation) for organisation in organisations):
-        return True
-    return can_see_selection_dashboard(user, request.procurement)
+    return is_request_person(user, request) or can_see_selection_dashboard(
+        user, request.procurement
+    )
 
 
 SELECTION_LETTER = register_document_kind(

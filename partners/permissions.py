@@ -19,7 +19,7 @@ from core.permissions import is_organisation_admin, is_organisation_member
 from procurements.permissions_market import has_verified_email
 
 from .models import CHANGEABLE, ParticipationRequest, RequestStatus
-from .submission import participation_open
+from .submission import participation_open, request_organisations
 
 if TYPE_CHECKING:
     from core.models import User
@@ -92,4 +92,13 @@ def can_start_request(user: User, procurement: Procurement, *, now: datetime | N
         SupplierMembership.objects.filter(user=user)
         .exclude(organisation__participation_requests__procurement=procurement)
         .exists()
+    )
+
+
+def is_request_person(user: User, request: ParticipationRequest) -> bool:
+    """A person of the request's lead organisation or of one of its consortium members: they
+    read what the borough sends the tenderer (letters, summaries, its partnership)."""
+    return any(
+        is_organisation_member(user, organisation)
+        for organisation in request_organisations(request)
     )

@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from core.models import OfficerRole
-from core.permissions import has_role, is_organisation_member, officer_roles
+from core.permissions import has_role, officer_roles
 from procurements.models import ProcurementStatus
 from procurements.permissions import BOROUGH_WIDE_ROLES, is_lead_officer
 
 from .models import LIVE_AWARD, AwardStatus, EvaluationPurpose
+from .permissions import is_request_person
 
 if TYPE_CHECKING:
     from core.models import GeneratedDocument, User
@@ -120,11 +121,7 @@ def can_request_summary(user: User, entry: AwardEntry) -> bool:
 
 def is_tenderer_person(user: User, entry: AwardEntry) -> bool:
     """A person of the tender's lead organisation or of one of its consortium members."""
-    request = entry.proposal.request
-    organisations = [request.organisation] + [
-        member.organisation for member in request.members.select_related("organisation")
-    ]
-    return any(is_organisation_member(user, organisation) for organisation in organisations)
+    return is_request_person(user, entry.proposal.request)
 
 
 def can_read_summary(user: User, document: GeneratedDocument) -> bool:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.permissions import is_organisation_member
 from procurements.models import ProcurementStatus
 from procurements.permissions import is_lead_officer
 
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
     from core.models import User
     from procurements.models import Procurement
 
-    from .models import AwardDecision, Partnership
+    from .models import AwardDecision
 
 
 def can_see_partnerships(user: User, procurement: Procurement) -> bool:
@@ -39,10 +38,3 @@ def can_enter_contracts(user: User, decision: AwardDecision) -> bool:
         and procurement.status == ProcurementStatus.STANDSTILL
         and is_lead_officer(user, procurement)
     )
-
-
-def is_partner_person(user: User, partnership: Partnership) -> bool:
-    """Someone of the partner's lead organisation or of one of its consortium members."""
-    request = partnership.request
-    organisations = [request.organisation, *(m.organisation for m in request.members.all())]
-    return any(is_organisation_member(user, organisation) for organisation in organisations)

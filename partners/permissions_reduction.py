@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.permissions import is_organisation_member, officer_roles
+from core.permissions import officer_roles
 from procurements.permissions import BOROUGH_WIDE_ROLES, is_lead_officer
 
 from .models import EvaluationPurpose, Reduction, RoundKind
+from .permissions import is_request_person
 from .permissions_tenders import TENDERING
 
 if TYPE_CHECKING:
@@ -75,9 +76,4 @@ def can_read_reduction_letter(user: User, document: GeneratedDocument) -> bool:
     if entry is None:
         return False
     request = entry.proposal.request
-    organisations = [request.organisation] + [
-        member.organisation for member in request.members.select_related("organisation")
-    ]
-    if any(is_organisation_member(user, organisation) for organisation in organisations):
-        return True
-    return can_see_reduction(user, request.procurement)
+    return is_request_person(user, request) or can_see_reduction(user, request.procurement)

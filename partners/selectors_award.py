@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 
 from core.models import DocumentStatus, GeneratedDocument
+from core.selectors.documents import latest_documents_of
 from procurements.models import Notice, NoticeKind, Procurement
 
 from .documents_award import SUMMARY_KIND
@@ -78,17 +78,8 @@ def open_suspension(decision: AwardDecision) -> StandstillSuspension | None:
 
 
 def summaries(entry_ids: Iterable[int]) -> dict[int, GeneratedDocument]:
-    """Award entry id -> its latest assessment summary, in one query (a summary generated
-    again after a failure replaces the earlier one)."""
-    keys = [str(pk) for pk in entry_ids]
-    if not keys:
-        return {}
-    documents = GeneratedDocument.objects.filter(
-        kind=SUMMARY_KIND,
-        content_type=ContentType.objects.get_for_model(AwardEntry),
-        object_id__in=keys,
-    ).order_by("created_at", "pk")
-    return {int(document.object_id): document for document in documents}
+    """Award entry id -> its latest assessment summary, in one query."""
+    return latest_documents_of(kind=SUMMARY_KIND, model=AwardEntry, ids=entry_ids)
 
 
 def summaries_ready(entries: list[AwardEntry], found: dict[int, GeneratedDocument]) -> int:

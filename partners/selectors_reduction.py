@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, QuerySet
 
 from core.models import GeneratedDocument
+from core.selectors.documents import latest_documents_of
 from procurements.models import Procurement
 
 from .documents_reduction import LETTER_KIND
@@ -75,15 +75,7 @@ def decided_reduction(evaluation: Evaluation) -> Reduction | None:
 
 def reduction_letters(entry_ids: Iterable[int]) -> dict[int, GeneratedDocument]:
     """Reduction entry id -> its latest letter, in one query."""
-    keys = [str(pk) for pk in entry_ids]
-    if not keys:
-        return {}
-    documents = GeneratedDocument.objects.filter(
-        kind=LETTER_KIND,
-        content_type=ContentType.objects.get_for_model(ReductionEntry),
-        object_id__in=keys,
-    ).order_by("created_at", "pk")
-    return {int(document.object_id): document for document in documents}
+    return latest_documents_of(kind=LETTER_KIND, model=ReductionEntry, ids=entry_ids)
 
 
 def continuing_request_ids(tender_round: TenderRound) -> set[int] | None:

@@ -181,3 +181,8 @@ def change_notices_for(request: ParticipationRequest) -> list[ChangeNotice]:
         .prefetch_related("shared_items")
         .order_by("number")
     )
+
+
+def standing_submission(proposal: Proposal) -> ProposalSubmission | None:
+    """The proposal's submission that stands: its latest (none before the first)."""
+    return proposal.submissions.order_by("-number").first()

@@ -31,7 +31,7 @@ from core.audit import audit_record
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.mail import absolute_url, send_after_commit
-from core.models import DocumentStatus, User
+from core.models import User
 from core.services.documents import document_request
 from procurements.models import Notice, NoticeKind, Procurement, ProcurementStatus, Regime
 from procurements.rules import REGIMES
@@ -62,7 +62,7 @@ from .permissions_award import (
     can_reverse_award,
     can_suspend_award,
 )
-from .selectors_award import summaries
+from .selectors_award import summaries, summaries_ready
 from .services_common import (
     REASON_MAX_LENGTH,
     approver_emails,
@@ -442,7 +442,7 @@ def award_summaries_send(*, actor: User, decision: AwardDecision) -> AwardDecisi
         )
     entries = _award_entries(decision)
     found = summaries(entry.pk for entry in entries)
-    ready = sum(1 for e in entries if e.pk in found and found[e.pk].status == DocumentStatus.READY)
+    ready = summaries_ready(entries, found)
     if ready < len(entries):
         raise ApplicationError(WAIT_FOR_SUMMARIES.format(ready=ready, total=len(entries)))
     decision.summaries_sent_at = timezone.now()

@@ -47,9 +47,11 @@ from .permissions_evaluation import (
     can_moderate,
     decision_taken,
     evaluation_purpose_refusal,
+    is_panel_member,
     may_sit_on,
 )
 from .scoring import Mark, scale_maximum
+from .selectors_tenders import standing_submission
 from .services_common import REASON_MAX_LENGTH
 from .services_tenders import file_content, submission_content
 from .tender_content import announced_phases, money
@@ -308,14 +310,18 @@ def schedule_total(content: dict) -> Decimal | None:
 
 
 def _review_or_refuse(actor: User, proposal: Proposal, part: str) -> TenderReview:
-    """The member's declared review without a conflict; otherwise the attempt is recorded
-    (in a transaction of its own) and refused."""
+    """The member's declared review without a conflict, for a part of the panel they sit on;
+    otherwise the attempt is recorded (in a transaction of its own) and refused."""
+    evaluation = Evaluation.objects.filter(round_id=proposal.round_id).first()
+    on_panel = evaluation is not None and is_panel_member(actor, evaluation, part)
     review = TenderReview.objects.filter(
         proposal=proposal, evaluator_id=actor.pk, part=part
     ).first()
-    if review is not None and not review.has_conflict:
+    if on_panel and review is not None and not review.has_conflict:
         return review
-    if review is None:
+    if not on_panel:
+        reason = "Only the members of the evaluation panel for this part read the tenders."
+    elif review is None:
         reason = "Declare your conflicts of interest before you open any tender."
     else:
         reason = "You declared a conflict of interest with this tenderer."
@@ -330,7 +336,7 @@ def _review_or_refuse(actor: User, proposal: Proposal, part: str) -> TenderRevie
 
 
 def _latest_submission(proposal: Proposal):
-    submission = proposal.submissions.order_by("-number").first()
+    submission = standing_submission(proposal)
     if submission is None:
         raise ApplicationError("This tender has no submission to evaluate.")
     return submission

@@ -40,6 +40,7 @@ from .contract_hooks import contracts_entered
 from .debarment import debarment_refusal
 from .models import AwardDecision, AwardEntry, Partnership
 from .permissions_partnerships import can_enter_contracts
+from .selectors_tenders import standing_submission
 from .services_award import contracts_may_be_entered, decision_lock
 from .services_common import organisation_admin_emails
 from .services_tenders import submission_content
@@ -69,11 +70,6 @@ def announced_purchase(sections: dict[str, Any]) -> tuple[Decimal | None, list]:
     10: the purchase is made only at these levels and within this cost)."""
     purchase = (sections.get(PHASE_PLAN_KEY) or {}).get("purchase") or {}
     return money(purchase.get("max_cost") or ""), list(purchase.get("performance_levels") or [])
-
-
-def final_submission(entry: AwardEntry):
-    """The submission that stands in the awarded final tender: its latest."""
-    return entry.proposal.submissions.order_by("-number").first()
 
 
 def agreed_prices(procurement: Procurement, content: dict[str, Any]) -> list[dict[str, Any]]:
@@ -231,7 +227,7 @@ def contracts_enter(
     ip_terms = sections.get(IP_TERMS_KEY) or {}
     partnerships, read = [], []
     for number, entry in enumerate(entries, 1):
-        submission = final_submission(entry)
+        submission = standing_submission(entry.proposal)
         content = submission_content(submission)
         read.append(submission.pk)
         phase_prices = agreed_prices(procurement, content)

@@ -21,6 +21,7 @@ from core.exceptions import ApplicationError
 from core.models import User
 
 from .models import Proposal, ProposalFile, ProposalStatus, TenderRound
+from .selectors_tenders import standing_submission
 from .services_tenders import (
     file_content,
     proposal_file_add,
@@ -46,7 +47,10 @@ def _standing_submission(proposal: Proposal):
     )
     if previous is None:
         return None
-    return previous.submissions.select_related("proposal__round__procurement").first()
+    submission = standing_submission(previous)
+    if submission is not None:
+        submission.proposal = previous  # its round and procurement already loaded
+    return submission
 
 
 def _copy_file(actor: User, proposal: Proposal, record: ProposalFile) -> None:

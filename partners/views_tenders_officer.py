@@ -47,6 +47,7 @@ from .permissions_tenders import (
     can_request_opening,
     is_box_officer,
 )
+from .selectors_tenders import standing_submission
 from .services_tenders import (
     TenderBoxRefused,
     file_read,
@@ -403,7 +404,7 @@ def _latest_submission(proposal: Proposal) -> ProposalSubmission | None:
     """The submission that stands; none for a proposal the opened round did not receive."""
     if proposal.round.status == RoundStatus.OPENED and proposal.status != ProposalStatus.SUBMITTED:
         raise Http404("No such proposal")
-    return proposal.submissions.order_by("-number").first()
+    return standing_submission(proposal)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
@@ -54,3 +55,18 @@ def document_list_for_target(
         if document_may_read(user=user, document=document):
             readable.append(document)
     return readable
+
+
+def latest_documents_of(
+    *, kind: str, model: type[Model], ids: Iterable[int]
+) -> dict[int, GeneratedDocument]:
+    """Target id -> the latest document of ``kind`` about each ``model`` row of ``ids``, in
+    one query (a document generated again after a failure replaces the earlier one). For the
+    borough's and the supplier's pages, which check who may read each document."""
+    keys = [str(pk) for pk in ids]
+    if not keys:
+        return {}
+    documents = GeneratedDocument.objects.filter(
+        kind=kind, content_type=ContentType.objects.get_for_model(model), object_id__in=keys
+    ).order_by("created_at", "pk")
+    return {int(document.object_id): document for document in documents}

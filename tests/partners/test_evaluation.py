@@ -235,8 +235,13 @@ def test_a_member_reads_only_the_part_they_sit_on(personas):
     final = final_tenders_opened(personas)
     evaluation = evaluation_started(personas, final)
     all_declared(evaluation)
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(PermissionRefused, match="panel for this part"):
         tender_read(actor=personas.evaluator_a, proposal=final.proposal_a, part="price")
+    # Not on the panel at all: the approver of the borough is refused too, and it is recorded.
+    with pytest.raises(PermissionRefused, match="panel for this part"):
+        tender_read(actor=personas.approver_a, proposal=final.proposal_a, part="quality")
+    refused = _events("evaluation.read_refused").latest("pk")
+    assert refused.actor_id == personas.approver_a.pk
 
 
 # --- marks ------------------------------------------------------------------------------------
