@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.exceptions import PermissionRefused
 from core.models import AuditEvent, SupplierRole
@@ -258,7 +259,8 @@ def test_a_member_cannot_submit_and_is_told_who_can(personas, login, ready):
     refused = client.post(url("submit", ready))
 
     assert "Only an organisation admin of Alpha Robotics Ltd can submit" in page
-    assert personas.supplier_a_admin.get_full_name() in page
+    # As the page writes it: a name such as O'Brien is HTML-escaped.
+    assert escape(personas.supplier_a_admin.get_full_name()) in page
     assert "Submit the request</button>" not in page
     assert refused.status_code == 403
     with pytest.raises(PermissionRefused):

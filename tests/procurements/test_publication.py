@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
@@ -621,7 +622,7 @@ def test_the_officer_page_lists_versions_and_notices_and_the_task_list_links_to_
     assert page_url(procurement) in client.get(procurement.get_absolute_url()).content.decode()
     html = client.get(page_url(procurement)).content.decode()
     assert "Version 1" in html and FIRST_VERSION_REASON in html
-    assert personas.officer_a.get_full_name() in html
+    assert escape(personas.officer_a.get_full_name()) in html  # O'Brien is escaped
     assert "Waiting to be generated" in html
     notice = Notice.objects.get(procurement=procurement)
     notice_url = reverse(
