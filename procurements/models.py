@@ -284,6 +284,11 @@ class Procurement(FSMModelMixin, models.Model):
     def activate(self) -> None:
         """The partnership contracts are entered: the R&D phases begin."""
 
+    @transition(status, source=ProcurementStatus.ACTIVE, target=ProcurementStatus.CLOSED)
+    def close(self) -> None:
+        """No partnership contract remains active: every partner was terminated or withdrew,
+        or the purchase decisions were made."""
+
     @transition(status, source=list(CANCELLABLE), target=ProcurementStatus.CANCELLED)
     def cancel(self, *, reason: str) -> None:
         self.cancelled_at = timezone.now()
@@ -404,6 +409,7 @@ class NoticeKind(models.TextChoices):
     UK6 = "uk6", "UK6 contract award notice"
     UK7 = "uk7", "UK7 contract details notice"
     PCR_CONTRACT_AWARD = "pcr_award", "Contract award notice (PCR 2015 regulation 50)"
+    UK11 = "uk11", "UK11 contract termination notice"
     UK12 = "uk12", "UK12 procurement termination notice"
 
 

@@ -15,6 +15,7 @@ saying why, transitions, saves and records an audit event.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,10 +23,18 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import User
-from core.permissions import is_organisation_admin
-from partners.models import Partnership, PartnershipStatus
+from partners.models import Partnership
 
-from .models import ParticipationStatus, Phase, StageParticipation
+from .models import (
+    Instalment,
+    InstalmentScheduleItem,
+    ParticipationStatus,
+    Phase,
+    StageParticipation,
+)
+from .permissions import is_partner_admin
+
+PENNY = Decimal("0.01")
 
 # Why a participation in each state cannot be submitted for review.
 NOT_SUBMITTABLE = {
@@ -45,10 +54,7 @@ NOT_SUBMITTABLE = {
 
 def can_submit_for_review(user: User, participation: StageParticipation) -> bool:
     """An administrator of the partner's organisation, while its partnership is active."""
-    partnership = participation.partnership
-    return partnership.status == PartnershipStatus.ACTIVE and is_organisation_admin(
-        user, partnership.request.organisation
-    )
+    return is_partner_admin(user, participation.partnership)
 
 
 def _phase_entries(phases: Sequence[Phase], statuses: Sequence[str]) -> list[dict]:
@@ -58,14 +64,38 @@ def _phase_entries(phases: Sequence[Phase], statuses: Sequence[str]) -> list[dic
     ]
 
 
+def agreed_phase_prices(partnership: Partnership, phases: Sequence[Phase]) -> list[Decimal | None]:
+    """The price agreed in the contract for each phase, in the plan's order: the contract's
+    phase prices are numbered as the ITT announced the phases (1, 2, ...)."""
+    by_number = {
+        int(entry["number"]): Decimal(entry["price"]) for entry in partnership.phase_prices
+    }
+    return [by_number.get(number) for number in range(1, len(phases) + 1)]
+
+
+def instalment_amounts(price: Decimal | None, items: Sequence[InstalmentScheduleItem]) -> list:
+    """Each instalment's share of the phase's agreed price, to the penny; the last takes what
+    rounding left, so the instalments add up to the price exactly."""
+    if price is None or not items:
+        return [Decimal("0.00")] * len(items)
+    amounts = [
+        (price * item.share_percent / 100).quantize(PENNY, rounding=ROUND_HALF_UP)
+        for item in items[:-1]
+    ]
+    return [*amounts, price - sum(amounts, Decimal("0.00"))]
+
+
 def participations_create(*, actor: User, partnerships: Sequence[Partnership]) -> None:
     """Every partner's participation in every announced phase, in the transaction that enters
     the contracts: the first phase in progress from the signing date, the others not started
-    (RULES.md point 8). One audit event per partnership lists its phases."""
+    (RULES.md point 8), each with the phase's agreed price and its instalments scheduled. One
+    audit event per partnership lists its phases."""
     if not partnerships:
         return
     phases = list(
-        Phase.objects.filter(procurement_id=partnerships[0].procurement_id).order_by("order", "pk")
+        Phase.objects.filter(procurement_id=partnerships[0].procurement_id)
+        .prefetch_related("instalments")
+        .order_by("order", "pk")
     )
     if not phases:
         return
@@ -74,16 +104,26 @@ def participations_create(*, actor: User, partnerships: Sequence[Partnership]) -
     )
     rows = []
     for partnership in partnerships:
-        for number, (phase, status) in enumerate(zip(phases, statuses, strict=True)):
+        prices = agreed_phase_prices(partnership, phases)
+        for number, (phase, status, price) in enumerate(zip(phases, statuses, prices, strict=True)):
             rows.append(
                 StageParticipation(
                     partnership=partnership,
                     phase=phase,
                     status=status,
+                    price=price,
                     started_on=partnership.signed_on if number == 0 else None,
                 )
             )
     StageParticipation.objects.bulk_create(rows)
+    instalments = []
+    for participation in rows:
+        items = list(participation.phase.instalments.all())
+        for item, amount in zip(items, instalment_amounts(participation.price, items), strict=True):
+            instalments.append(
+                Instalment(participation=participation, schedule_item=item, amount=amount)
+            )
+    Instalment.objects.bulk_create(instalments)
     for partnership in partnerships:
         audit_record(
             actor=actor,

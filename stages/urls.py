@@ -1,6 +1,15 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
-from . import views, views_partner, views_progress
+from . import (
+    urls_deliverables,
+    urls_gates,
+    urls_instalments,
+    urls_purchase,
+    urls_reports,
+    views,
+    views_partner,
+    views_progress,
+)
 
 
 class PhaseItemConverter:
@@ -22,6 +31,12 @@ app_name = "stages"
 PHASE = "<int:pk>/phase-plan/phases/<int:phase_pk>/"
 
 urlpatterns = [
+    # Running the phases: each area's pages, in the same namespace.
+    path("", include(urls_deliverables)),
+    path("", include(urls_gates)),
+    path("", include(urls_instalments)),
+    path("", include(urls_reports)),
+    path("", include(urls_purchase)),
     # The partner's own phases (the supplier side, under the same /procurements/ mount).
     path("my-phases/", views_partner.partner_phases, name="partner-phases"),
     path(

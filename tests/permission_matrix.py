@@ -913,6 +913,11 @@ for _module in (
     "tests.matrix.partnerships",
     "tests.matrix.stages_progress",
     "tests.matrix.stages_partner",
+    "tests.matrix.stages_deliverables",
+    "tests.matrix.stages_gates",
+    "tests.matrix.stages_instalments",
+    "tests.matrix.stages_reports",
+    "tests.matrix.stages_purchase",
     "tests.matrix.consents",
 ):
     ENTRIES += importlib.import_module(_module).ENTRIES

@@ -443,6 +443,20 @@ class Partnership(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"Partnership {self.reference} with {self.request.organisation}"
 
+    # The contract ends: the partner is terminated at a gate or withdraws (``stages``), or
+    # the R&D phases end with the borough's purchase decision: bought, or completed unbought.
+    @transition(status, source=PartnershipStatus.ACTIVE, target=PartnershipStatus.TERMINATED)
+    def terminate(self) -> None:
+        pass
+
+    @transition(status, source=PartnershipStatus.ACTIVE, target=PartnershipStatus.COMPLETED)
+    def complete(self) -> None:
+        pass
+
+    @transition(status, source=PartnershipStatus.ACTIVE, target=PartnershipStatus.PURCHASED)
+    def purchase(self) -> None:
+        pass
+
 
 # --- confidentiality --------------------------------------------------------------------------
 

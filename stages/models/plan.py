@@ -17,9 +17,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from django_fsm import FSMField, FSMModelMixin, transition
 
-from partners.models import Partnership
 from procurements.models import Procurement
 
 
@@ -216,58 +214,3 @@ class PerformanceLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}: {self.level}"
-
-
-# --- running the phases -----------------------------------------------------------------------
-
-
-class ParticipationStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    UNDER_REVIEW = "under_review", "Under review"
-    PASSED = "passed", "Passed"
-    TERMINATED = "terminated", "Terminated"
-
-
-class StageParticipation(FSMModelMixin, models.Model):
-    """One partner's run through one announced phase (RULES.md point 8; PCR reg. 31(7)).
-
-    Every partner goes through the phases in order: the first starts when the contract is
-    signed, each later one only after the gate of the one before is passed; at a gate the
-    partner passes or is terminated on an announced condition (point 9; reg. 31(2)).
-    """
-
-    partnership = models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="participations"
-    )
-    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="participations")
-    status = FSMField(
-        max_length=12,
-        choices=ParticipationStatus.choices,
-        default=ParticipationStatus.NOT_STARTED,
-        protected=True,
-    )
-    started_on = models.DateField(null=True, blank=True)
-    review_requested_at = models.DateTimeField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["partnership", "phase__order", "phase__pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["partnership", "phase"], name="stages_one_participation_per_phase"
-            ),
-            models.CheckConstraint(
-                condition=Q(status=ParticipationStatus.NOT_STARTED) | Q(started_on__isnull=False),
-                name="stages_participation_started_has_date",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.partnership.reference} in {self.phase} ({self.get_status_display()})"
-
-    @transition(
-        status, source=ParticipationStatus.IN_PROGRESS, target=ParticipationStatus.UNDER_REVIEW
-    )
-    def submit_for_review(self, *, at) -> None:
-        self.review_requested_at = at
