@@ -133,8 +133,9 @@ class StageParticipation(FSMModelMixin, models.Model):
         self.decided_at = at
 
     @transition(status, source=list(OPEN_STATES), target=ParticipationStatus.TERMINATED)
-    def end_by_withdrawal(self, *, at) -> None:
-        """The partner withdrew from the partnership (or another phase's decision ended it)."""
+    def end(self, *, at) -> None:
+        """The partner's contract ended (its withdrawal, or its termination at an earlier
+        phase's gate): this phase ends with it, whatever its state."""
         self.decided_at = at
 
 
