@@ -51,7 +51,7 @@ def tendering(personas, *, requests: int = 3, member_c: bool = False) -> Tenderi
     """A call of borough A whose shortlist the approver has confirmed (all ``requests``
     invited), with a quality criterion, a price criterion and two announced phases."""
     selection = in_selection(personas, requests=requests, member_c=member_c)
-    assess(personas, selection, scores=[5, 4, 3, 2, 1][:requests])
+    assess(personas, selection, scores=[max(5 - n, 1) for n in range(requests)])
     shortlist = propose(personas, selection, selection.requests)
     shortlist_decide(actor=personas.approver_a, shortlist=shortlist, confirm=True, reason="")
     procurement = Procurement.objects.get(pk=selection.procurement.pk)
