@@ -74,6 +74,11 @@ def _fresh_cache():
 
 @pytest.fixture
 def personas(db) -> Personas:
+    return make_personas()
+
+
+def make_personas() -> Personas:
+    """The personas, made in the current database (the fixture's body; benchmarks call it)."""
     borough_a = factories.BoroughFactory(name="London Borough of Aldgate", slug="aldgate")
     borough_b = factories.BoroughFactory(name="London Borough of Bowfield", slug="bowfield")
     org_a = factories.SupplierOrganisationFactory(name="Alpha Robotics Ltd")

@@ -47,6 +47,12 @@ PLAN = (
     ("Research and prototype", PhaseKind.RESEARCH, Decimal("80000")),
     ("Pilot", PhaseKind.PILOT, Decimal("200000")),
 )
+# Further phases for larger samples (benchmarks): the tenders priced only the first two, so
+# these have no agreed price and their instalments are scheduled at nothing.
+MORE = (
+    ("Development", PhaseKind.DEVELOPMENT, Decimal("150000")),
+    ("Scale-up pilot", PhaseKind.PILOT, Decimal("250000")),
+)
 TARGETS = (
     ("Homes monitored", "At least 20", "The monitoring log"),
     ("Falls detected within a minute", "90% or more", "The incident report"),
@@ -78,10 +84,10 @@ class Running:
         )
 
 
-def announce_plan(procurement: Procurement) -> list[Phase]:
-    """The plan's rows, as the builder left them at publication."""
+def announce_plan(procurement: Procurement, count: int = 2) -> list[Phase]:
+    """The plan's rows (``count`` phases), as the builder left them at publication."""
     phases = []
-    for order, (name, kind, maximum) in enumerate(PLAN, 1):
+    for order, (name, kind, maximum) in enumerate((*PLAN, *MORE)[:count], 1):
         phase = Phase.objects.create(
             procurement=procurement,
             kind=kind,
@@ -116,14 +122,14 @@ def announce_plan(procurement: Procurement) -> list[Phase]:
     return phases
 
 
-def running(personas, *, partners: int = 2) -> Running:
+def running(personas, *, partners: int = 2, phases: int = 2) -> Running:
     decision = in_standstill(personas, tenderers=partners, max_partners=partners)
     announce_terms(decision.procurement)
-    phases = announce_plan(decision.procurement)
+    plan = announce_plan(decision.procurement, phases)
     partnerships = contracts_enter(
         actor=personas.officer_a,
         decision=standstill_over(decision),
         signed_on=london_date(timezone.now()),
     )
     procurement = Procurement.objects.get(pk=decision.procurement.pk)
-    return Running(procurement=procurement, phases=phases, partnerships=list(partnerships))
+    return Running(procurement=procurement, phases=plan, partnerships=list(partnerships))
