@@ -2,7 +2,9 @@
 standstill, through the services the evaluation and award pages call: the evaluation (the
 panel, its conflicts declarations, each member's marks with reasons, the lead officer's
 consensus), the award proposed by the lead officer and approved by the approver, the
-assessment summaries, and the contract award notice that starts standstill (PA 2023 ss.50-51).
+assessment summaries, and the contract award notice that starts standstill (PA 2023 ss.50-51);
+then, once standstill is over, the partnership contracts entered through the service the
+Partnerships page calls, which starts every partner's first phase.
 
 The only change not made through a service is in ``standstill_over``: the standstill
 period's last day moved to yesterday, so the contracts can be entered today (the demo cannot
@@ -36,6 +38,7 @@ from partners.services_evaluation import (
     marks_save,
     part_criteria,
 )
+from partners.services_partnerships import contracts_enter
 from procurements.models import CriterionKind
 
 from .flow import Seeding, marks_of
@@ -169,3 +172,18 @@ def standstill_over(seeding: Seeding) -> None:
     yesterday = london_date(timezone.now()) - timedelta(days=1)
     AwardDecision.objects.filter(pk=seeding.decision.pk).update(standstill_last_day=yesterday)
     seeding.decision.refresh_from_db()
+
+
+def contracts_entered_today(seeding: Seeding) -> None:
+    """The lead officer enters the partnership contracts, signed today, after standstill (PA
+    2023 s.51): one partnership per awarded tender at its final tender's prices, the
+    procurement active and the contract details notice (UK7) published. Entering them starts
+    each partner's run through the announced phases (RULES.md point 8): the first phase in
+    progress from today, the later ones not started, every instalment scheduled."""
+    contracts_enter(
+        actor=seeding.team.officer,
+        decision=seeding.decision,
+        signed_on=london_date(timezone.now()),
+    )
+    seeding.decision.refresh_from_db()
+    seeding.procurement.refresh_from_db()

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.urls import reverse
+
 from core.calendar import LONDON, working_day_on_or_after
+from core.models import SupplierMembership
 from partners.models import LIVE_AWARD, ProposalStatus, RequestStatus, RoundKind
 from procurements.models import Procurement, ProcurementStatus
 from procurements.sections import uk_date_text, uk_datetime_text
@@ -28,7 +31,7 @@ from procurements.services.questions import (
     question_publish_answer,
 )
 
-from .award import AwardPublished, Evaluated, standstill_over
+from .award import AwardPublished, Evaluated, contracts_entered_today, standstill_over
 from .carers import (
     CARERS_DECISION_REASON,
     CARERS_PLAN,
@@ -39,6 +42,7 @@ from .carers import (
 from .common import (
     APPROVER,
     CARERS,
+    DAMP_MOULD,
     DISCHARGE,
     EVALUATOR,
     FALLS,
@@ -50,11 +54,27 @@ from .common import (
     SUPPLIERS,
     WARM_HOMES,
 )
+from .damp_mould import (
+    DAMP_MOULD_APPROVAL_REASON,
+    DAMP_MOULD_AWARD_REASON,
+    DAMP_MOULD_AWARD_REASONS,
+    DAMP_MOULD_DECISION_REASON,
+    DAMP_MOULD_EVALUATION,
+    DAMP_MOULD_FINAL_TENDERS,
+    DAMP_MOULD_MEMBER,
+    DAMP_MOULD_NOTES,
+    DAMP_MOULD_PARTNERS,
+    DAMP_MOULD_PLAN,
+    DAMP_MOULD_PROPOSALS,
+    DAMP_MOULD_REQUESTS,
+    DAMP_MOULD_SHORTLIST_REASON,
+)
 from .discharge import DISCHARGE_DEBARMENT, DISCHARGE_PLAN, DISCHARGE_REQUESTS
 from .falls import FALLS_PLAN
 from .flow import (
     Completed,
     DemoProcurement,
+    Negotiated,
     NextRound,
     Published,
     RequestsReceived,
@@ -62,6 +82,7 @@ from .flow import (
     TendersSubmitted,
     request_submitted,
     tendered_and_opened,
+    tenders_opened,
     through_initial_tenders,
     through_negotiation,
 )
@@ -259,6 +280,34 @@ def warm_homes_who(procurement: Procurement) -> str:
     )
 
 
+def damp_mould_who(procurement: Procurement) -> str:
+    partnerships = list(
+        procurement.partnerships.select_related("request__organisation").order_by("reference")
+    )
+    admins = dict(
+        SupplierMembership.objects.filter(user__email__in=DAMP_MOULD_PARTNERS).values_list(
+            "organisation_id", "user__email"
+        )
+    )
+    partners = "; ".join(
+        f"{p.reference} {p.request.organisation.name} ({admins[p.request.organisation_id]})"
+        for p in partnerships
+    )
+    first = procurement.phases.order_by("order", "pk").first()
+    signed_on = uk_date_text(partnerships[0].signed_on) if partnerships else "not yet"
+    return (
+        f"the {len(partnerships)} final tenders evaluated and all awarded (the ITT allows "
+        f"{procurement.max_partners} partners), approved by {APPROVER}; standstill over and "
+        f"the contracts entered by {OFFICER}, signed on {signed_on}: {partners}. Each partner "
+        f"is in phase 1, {first.name}, the later phases not started and the instalments "
+        f"scheduled. Sign in as {OFFICER} to follow the partners at "
+        f"{reverse('stages:progress', kwargs={'pk': procurement.pk})} and the contracts at "
+        f"/procurements/{procurement.pk}/partnerships/; as a partner's administrator above to "
+        f"see its own phases at {reverse('stages:partner-phases')}, where {DAMP_MOULD_MEMBER} "
+        "sees the first as its consortium member"
+    )
+
+
 DEMO_PROCUREMENTS = [
     DemoProcurement(
         FALLS,
@@ -341,5 +390,29 @@ DEMO_PROCUREMENTS = [
             standstill_over,
         ),
         who=warm_homes_who,
+    ),
+    DemoProcurement(
+        DAMP_MOULD,
+        (
+            *through_initial_tenders(
+                plan=DAMP_MOULD_PLAN,
+                requests=DAMP_MOULD_REQUESTS,
+                shortlist_reasons=(DAMP_MOULD_SHORTLIST_REASON, DAMP_MOULD_DECISION_REASON),
+                proposals=DAMP_MOULD_PROPOSALS,
+            ),
+            tenders_opened,
+            Negotiated(DAMP_MOULD_NOTES),
+            NextRound(RoundKind.FINAL),
+            *tendered_and_opened(DAMP_MOULD_FINAL_TENDERS),
+            Evaluated(DAMP_MOULD_EVALUATION),
+            AwardPublished(
+                reason=DAMP_MOULD_AWARD_REASON,
+                reasons=DAMP_MOULD_AWARD_REASONS,
+                approval=DAMP_MOULD_APPROVAL_REASON,
+            ),
+            standstill_over,
+            contracts_entered_today,
+        ),
+        who=damp_mould_who,
     ),
 ]

@@ -1,6 +1,6 @@
 """What every demo procurement shares: the demo people and titles, the borough's usual award
-criteria, the shape of a two-phase plan, and a timetable computed from the day the demo is
-loaded."""
+criteria, the shapes of a two-phase and a three-phase plan, and a timetable computed from the
+day the demo is loaded."""
 
 from __future__ import annotations
 
@@ -24,7 +24,18 @@ DISCHARGE = "Safer homes after hospital discharge"
 CARERS = "Digital support for unpaid carers"
 FOOD_WASTE = "Reducing food waste in school kitchens"
 WARM_HOMES = "Keeping older residents warm and well at home"
-TITLES = [FALLS, HEATING, LONELINESS, SCHOOL_STREETS, DISCHARGE, CARERS, FOOD_WASTE, WARM_HOMES]
+DAMP_MOULD = "Finding and fixing damp and mould in council homes before residents fall ill"
+TITLES = [
+    FALLS,
+    HEATING,
+    LONELINESS,
+    SCHOOL_STREETS,
+    DISCHARGE,
+    CARERS,
+    FOOD_WASTE,
+    WARM_HOMES,
+    DAMP_MOULD,
+]
 SUPPLIERS = [f"supplier-{letter}@example.org" for letter in "abcdef"]
 
 NOON = time(12, 0)
@@ -81,6 +92,46 @@ def two_phases(
                 "instalments": [
                     (f"{name} plan agreed", None, 30),
                     (f"{name} report accepted", None, 70),
+                ],
+                "gate": plan["gate"],
+                "termination": [
+                    f"The partner does not meet the gate criteria of the {name.lower()} phase.",
+                    *plan["termination"],
+                ],
+            }
+        )
+    return phases
+
+
+def three_phases(
+    research: dict,
+    development: dict,
+    pilot: dict,
+    maxima: tuple[str, str, str] = ("60000", "140000", "220000"),
+) -> list[dict]:
+    """Research, prototype development and a pilot (RULES.md point 8: successive phases
+    following the R&D process). Each plan gives its aims, two intermediate targets, the
+    milestone of its first instalment (40%; the other 60% is due when the phase's final
+    report is accepted), its gate criteria and one termination condition of its own; every
+    phase may also end a partner who does not meet its gate criteria (point 9). ``maxima``
+    are the most a partner can be paid for each phase."""
+    phases = []
+    for kind, name, weeks, cap, plan in (
+        (PhaseKind.RESEARCH, "Research", 12, Decimal(maxima[0]), research),
+        (PhaseKind.DEVELOPMENT, "Prototype development", 20, Decimal(maxima[1]), development),
+        (PhaseKind.PILOT, "Pilot", 30, Decimal(maxima[2]), pilot),
+    ):
+        phases.append(
+            {
+                "kind": kind,
+                "name": name,
+                "duration_weeks": weeks,
+                "max_remuneration_per_partner": cap,
+                "aims": plan["aims"],
+                "targets": plan["targets"],
+                "instalments": [
+                    (plan["milestone"], None, 40),
+                    (f"{name} final report accepted", None, 60),
                 ],
                 "gate": plan["gate"],
                 "termination": [

@@ -1,6 +1,6 @@
 """The demo, seeded once per test module.
 
-``manage.py seed_demo`` takes the demo borough's eight procurements through the services
+``manage.py seed_demo`` takes the demo borough's nine procurements through the services
 (tens of seconds on PostgreSQL). ``seeded_demo`` runs it once for a module inside a
 transaction that is rolled back when the module ends; each test then runs in a savepoint
 within it (the ``db`` fixture nests), so what one test changes the next never sees, and the

@@ -409,19 +409,21 @@ def test_seed_demo_again_creates_no_procurement_nor_audit_event_and_the_chain_ho
     call_command("seed_demo")
 
     assert _counts() == counts
-    assert counts["Procurement"] == 8
+    assert counts["Procurement"] == 9
     # One for loneliness, five for discharge, five for unpaid carers, four for food waste,
-    # four for warm homes.
-    assert counts["ParticipationRequest"] == 19
+    # four for warm homes, four for damp and mould.
+    assert counts["ParticipationRequest"] == 23
     assert counts["DebarmentEntry"] == 1
-    assert counts["Shortlist"] == 3
-    assert counts["ShortlistEntry"] == 13
+    assert counts["Shortlist"] == 4
+    assert counts["ShortlistEntry"] == 17
     # Unpaid carers: one round, three proposals; food waste: two rounds, three proposals
-    # then one tender after negotiation; warm homes: three rounds of three proposals.
-    assert counts["TenderRound"] == 6
-    assert counts["Proposal"] == counts["ProposalSubmission"] == 16
-    # Food waste four, warm homes three; one change notice each.
-    assert counts["NegotiationNote"] == 7
+    # then one tender after negotiation; warm homes: three rounds of three proposals; damp
+    # and mould: an initial and a final round of three proposals.
+    assert counts["TenderRound"] == 8
+    assert counts["Proposal"] == counts["ProposalSubmission"] == 22
+    # Food waste four, warm homes three, damp and mould two; one change notice each for the
+    # first two.
+    assert counts["NegotiationNote"] == 9
     assert counts["ChangeNotice"] == 2
     assert Procurement.objects.filter(title=FALLS).count() == 1
     call_command("verify_audit")

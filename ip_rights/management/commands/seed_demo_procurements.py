@@ -44,6 +44,16 @@ procurement holds is in ``ip_rights.demo``; the steps that make each one are lis
   award notice (UK6) published: in standstill, whose last day is then moved to yesterday (see
   ``ip_rights.demo.award``), so the lead officer can enter the contracts on the procurement's
   Partnerships page and see it become active.
+- "Finding and fixing damp and mould in council homes before residents fall ill": four requests
+  (one from a consortium), the whole of selection, three initial tenders opened, the lead
+  officer's records of meetings with two tenderers, then the final tenders, opened, evaluated
+  and moderated as above. The ITT allows three partners, each doing separate R&D, and the
+  award to all three is approved; the assessment summaries are sent, the UK6 published and
+  standstill's last day moved to yesterday; the lead officer then enters the three contracts,
+  signed today: the procurement is active and every partner is in the first of its three
+  phases (research, prototype development, pilot), the later ones not started, each phase's
+  instalments scheduled, for the lead officer to follow on the Stages page and each partner's
+  administrator on its R&D phases page.
 
 The summaries are rendered within the command, as the worker would once the approval
 commits, because the notice waits for them; the ITTs and letters are rendered when each
