@@ -66,6 +66,7 @@ benchmark: install assets services ## Print the benchmark figures
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) benchmarks/sealing.py
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) benchmarks/evaluation.py
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) benchmarks/stages.py
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) benchmarks/stage_gate_report.py
 
 clean: ## Remove the virtualenv, node_modules, built assets and the SQLite database
 	rm -rf $(VENV) node_modules static/build db.sqlite3 media .test-media staticfiles

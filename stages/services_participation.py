@@ -26,6 +26,7 @@ from core.models import User
 from partners.models import Partnership
 
 from .models import (
+    Deliverable,
     Instalment,
     InstalmentScheduleItem,
     ParticipationStatus,
@@ -145,12 +146,44 @@ def _lock(participation: StageParticipation) -> StageParticipation:
     )
 
 
+def participation_to_review(
+    *, actor: User, participation: StageParticipation, final_report: Deliverable | None = None
+) -> StageParticipation:
+    """Move a participation in progress to review at its gate and record it. The caller holds
+    the participation's lock (``_lock``) and has checked the actor and the state: the
+    partner's final report (``services_deliverables.deliverable_submit``) comes here, and the
+    review is requested when the report was submitted."""
+    at = final_report.submitted_at if final_report is not None else timezone.now()
+    participation.submit_for_review(at=at)
+    participation.full_clean(exclude=["status"])  # protected: only the transition sets it
+    participation.save(update_fields=["status", "review_requested_at"])
+    data = {
+        "partnership": participation.partnership.reference,
+        "phase_id": participation.phase_id,
+        "phase": participation.phase.name,
+        "review_requested_at": participation.review_requested_at.isoformat(),
+    }
+    if final_report is not None:
+        data["final_report_id"] = final_report.pk
+    audit_record(
+        actor=actor,
+        action="stages.participation_submitted_for_review",
+        target=participation,
+        data=data,
+    )
+    return participation
+
+
 @transaction.atomic
 def participation_submit_for_review(
     *, actor: User, participation: StageParticipation
 ) -> StageParticipation:
     """The partner's organisation administrator submits its phase in progress for review at
-    the phase's gate (RULES.md point 9): refused for anyone else and from any other state."""
+    the phase's gate (RULES.md point 9): refused for anyone else and from any other state.
+
+    The partner's pages reach review only through the phase's final report
+    (``services_deliverables.deliverable_submit``), which gives the measured values and
+    evidence the gate judges and calls ``participation_to_review`` in its own transaction."""
     participation = _lock(participation)
     if not can_submit_for_review(actor, participation):
         raise PermissionRefused(
@@ -158,18 +191,4 @@ def participation_submit_for_review(
         )
     if participation.status != ParticipationStatus.IN_PROGRESS:
         raise ApplicationError(NOT_SUBMITTABLE[participation.status])
-    participation.submit_for_review(at=timezone.now())
-    participation.full_clean(exclude=["status"])  # protected: only the transition sets it
-    participation.save(update_fields=["status", "review_requested_at"])
-    audit_record(
-        actor=actor,
-        action="stages.participation_submitted_for_review",
-        target=participation,
-        data={
-            "partnership": participation.partnership.reference,
-            "phase_id": participation.phase_id,
-            "phase": participation.phase.name,
-            "review_requested_at": participation.review_requested_at.isoformat(),
-        },
-    )
-    return participation
+    return participation_to_review(actor=actor, participation=participation)

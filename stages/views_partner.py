@@ -3,7 +3,7 @@
 A supplier sees every active partnership of its organisation, each phase in order with its
 state, dates, aims and intermediate targets, and what it must do next; consortium members
 see the same, read-only. An administrator of the partner's organisation submits the phase
-in progress for review at its gate, confirming the targets and final report are delivered.
+in progress for review at its gate with the phase's final report (``views_deliverables``).
 
 Anyone without a supplier organisation (officers included: they use the procurement's
 Stages page) gets 404; another supplier gets 404 for a participation that is not theirs;
@@ -16,15 +16,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.selectors.accounts import supplier_membership_get
-from partners.views_common import perform
-from procurements.views.common import posted
 
 from .forms_partner import SubmitForReviewForm
+from .models import DeliverableKind
 from .selectors_partner import PartnerPhases, partner_participation_get, partner_phases_list
-from .services_participation import can_submit_for_review, participation_submit_for_review
+from .services_participation import can_submit_for_review
 from .views_progress import TAGS
 
 TEMPLATES = "stages/partner"
@@ -73,30 +73,12 @@ def partner_phases(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_phase_submit(request, pk: int):
-    """Confirm and submit the phase in progress for review at its gate."""
+    """A phase goes to review at its gate with its final report (the measured value of every
+    target and its evidence): this address, once a confirmation, leads to that form."""
     participation = partner_participation_get(user=request.user, pk=pk)
     if participation is None:
         raise Http404("No such phase")
     if not can_submit_for_review(request.user, participation):
         raise PermissionDenied(ADMIN_ONLY)
-    form = SubmitForReviewForm(posted(request))
-    if form.is_valid():
-        perform(
-            request,
-            lambda: participation_submit_for_review(
-                actor=request.user, participation=participation
-            ),
-            success=f"{participation.phase.name} has been submitted for review at its gate.",
-        )
-        return redirect("stages:partner-phases")
-    partnership = participation.partnership
-    return render(
-        request,
-        f"{TEMPLATES}/submit.html",
-        {
-            "page_title": f"Submit {participation.phase.name} for review",
-            "caption": f"{partnership.reference} {partnership.procurement.title}",
-            "participation": participation,
-            "form": form,
-        },
-    )
+    final_report = reverse("stages:partner-deliverable-add", kwargs={"pk": participation.pk})
+    return redirect(f"{final_report}?kind={DeliverableKind.FINAL_REPORT.value}")

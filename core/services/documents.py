@@ -30,7 +30,7 @@ from redis.exceptions import RedisError
 
 from core.audit import audit_record
 from core.documents import document_kind_get, render_pdf
-from core.exceptions import PermissionRefused
+from core.exceptions import ApplicationError, PermissionRefused
 from core.models import DocumentStatus, GeneratedDocument
 
 if TYPE_CHECKING:
@@ -281,3 +281,55 @@ def document_requeue_stale(*, pending_for: timedelta | None = None) -> int:
         )
         enqueued += 1
     return enqueued
+
+
+RETRY_REFUSED = {
+    DocumentStatus.PENDING: "This document is already waiting to be generated.",
+    DocumentStatus.RENDERING: "This document is being generated now.",
+    DocumentStatus.READY: "This document is ready: there is nothing to generate again.",
+}
+
+
+def document_retry(*, actor: User, document: GeneratedDocument) -> GeneratedDocument:
+    """Generate again a document that failed, from the context frozen when it was requested:
+    it goes back to pending with its attempts reset and is enqueued after commit.
+
+    For whoever may request a document of its kind about its target. Refused unless it failed,
+    and while another document of the same kind about the same target is on its way.
+    """
+    with transaction.atomic():
+        document = GeneratedDocument.objects.select_for_update().get(pk=document.pk)
+        kind = document_kind_get(document.kind)
+        if not kind.may_request(actor, document.target):
+            raise PermissionRefused("You do not have permission to generate this document again.")
+        if document.status != DocumentStatus.FAILED:
+            raise ApplicationError(RETRY_REFUSED[document.status])
+        in_flight = GeneratedDocument.objects.filter(
+            kind=document.kind,
+            content_type_id=document.content_type_id,
+            object_id=document.object_id,
+            status__in=[DocumentStatus.PENDING, DocumentStatus.RENDERING],
+        )
+        if in_flight.exists():
+            raise ApplicationError(
+                "A newer copy of this document is already being generated: wait for it."
+            )
+        # Failed is final for the worker; only this service brings a document back, so the
+        # status is moved with a conditional UPDATE, like the worker's claim.
+        GeneratedDocument.objects.filter(pk=document.pk, status=DocumentStatus.FAILED).update(
+            status=DocumentStatus.PENDING, attempts=0, updated_at=timezone.now()
+        )
+        audit_record(
+            actor=actor,
+            action="document.retried",
+            target=document,
+            data={
+                "kind": document.kind,
+                "attempts": document.attempts,
+                "error": document.error[:300],
+            },
+        )
+        document_id = document.pk
+        transaction.on_commit(lambda: document_enqueue(document_id=document_id))
+    document.refresh_from_db()
+    return document

@@ -95,8 +95,13 @@ class StageParticipation(FSMModelMixin, models.Model):
             models.UniqueConstraint(
                 fields=["partnership", "phase"], name="stages_one_participation_per_phase"
             ),
+            # A phase ended before it started (its partner terminated at an earlier gate or
+            # withdrawn) keeps no start date.
             models.CheckConstraint(
-                condition=Q(status=ParticipationStatus.NOT_STARTED) | Q(started_on__isnull=False),
+                condition=Q(
+                    status__in=[ParticipationStatus.NOT_STARTED, ParticipationStatus.TERMINATED]
+                )
+                | Q(started_on__isnull=False),
                 name="stages_participation_started_has_date",
             ),
             models.CheckConstraint(
@@ -567,7 +572,7 @@ class PurchaseDecision(models.Model):
     10; PCR reg. 31(2))."""
 
     partnership = models.OneToOneField(
-        Partnership, on_delete=models.PROTECT, related_name="purchase"
+        Partnership, on_delete=models.PROTECT, related_name="purchase_decision"
     )
     outcome = models.CharField(max_length=10, choices=PurchaseOutcome.choices)
     # [{"metric": ..., "level": ..., "measured": ..., "met": true}, ...] per agreed level.

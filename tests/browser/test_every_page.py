@@ -24,6 +24,7 @@ NOT_PAGES = (
     "partners:selection-scores-csv",
     "partners:tenders-file",
     "tenders:file",
+    "stages:deliverable-file",
 )
 
 

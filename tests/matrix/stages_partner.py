@@ -1,12 +1,12 @@
 """Permission-matrix entries: the partner's own R&D phases (/procurements/my-phases/) and the
-confirmation that submits its phase in progress for review."""
+old confirmation address, which leads to the final report's form."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from tests.matrix.stages_progress import sample_active_procurement
-from tests.permission_matrix import LOGIN, Entry, PatternInfo, outcomes
+from tests.permission_matrix import LOGIN, Entry, PatternInfo, Redirect, outcomes
 
 
 def _participation_in_progress(personas, info: PatternInfo) -> dict[str, Any]:
@@ -31,10 +31,15 @@ ENTRIES: list = [
     ),
     Entry(
         "stages:partner-phase-submit",
-        outcomes(404, supplier_a_admin=200, supplier_a_member=403, anonymous=LOGIN),
+        outcomes(
+            404,
+            supplier_a_admin=Redirect("/procurements/my-phases/"),
+            supplier_a_member=403,
+            anonymous=LOGIN,
+        ),
         kwargs=_participation_in_progress,
-        why="Organisation A's phase in progress: its administrator confirms the submission; "
-        "its other members get 403; another supplier, the consortium member of no request "
-        "here and every officer 404.",
+        why="Organisation A's phase in progress: its administrator is sent to the final "
+        "report's form, which moves the phase to review; its other members get 403; another "
+        "supplier, the consortium member of no request here and every officer 404.",
     ),
 ]

@@ -1,7 +1,7 @@
 """The partner's own R&D phases: every active partnership of its organisation, each phase in
 order with its state, dates, aims and announced intermediate targets, and what it must do
-next; its organisation administrator submits the phase in progress for review, confirming
-the targets and final report are delivered (RULES.md points 8 and 9; PCR 2015 reg. 31(7)).
+next; its organisation administrator submits the phase in progress for review with the
+phase's final report (RULES.md points 8 and 9; PCR 2015 reg. 31(7)).
 Consortium members read; nobody else sees the phases; a constant number of queries in the
 number of partnerships and phases."""
 
@@ -17,16 +17,16 @@ from django.utils import timezone
 from core.models import AuditEvent
 from partners.models import ConsortiumMember
 from procurements.sections import uk_date_text
-from stages.models import IntermediateTarget, ParticipationStatus, Phase
+from stages.models import Deliverable, IntermediateTarget, ParticipationStatus, Phase
 from tests.partners.test_partnership_pages import queries
+from tests.stages.test_deliverables import final_report, pdf
 from tests.stages.test_participations import contracts_entered, participation_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
 PAGE = "stages:partner-phases"
 SUBMITTED = "stages.participation_submitted_for_review"
-BUTTON = "Submit the phase for review"
-CONFIRM_ERROR = "Confirm that you have delivered the phase&#x27;s targets and your final report"
+BUTTON = "Submit the final report"
 
 
 def page_url() -> str:
@@ -35,6 +35,18 @@ def page_url() -> str:
 
 def submit_url(participation) -> str:
     return reverse("stages:partner-phase-submit", kwargs={"pk": participation.pk})
+
+
+def final_report_url(participation) -> str:
+    url = reverse("stages:partner-deliverable-add", kwargs={"pk": participation.pk})
+    return f"{url}?kind=final_report"
+
+
+def final_report_data(participation) -> dict:
+    data = {"kind": "final_report", "title": "Final report", "summary": "Every trial is done."}
+    for target in participation.phase.targets.all():
+        data[f"value_{target.pk}"] = "25 trials"
+    return data
 
 
 def plan_details(phases) -> None:
@@ -115,8 +127,7 @@ def test_the_page_shows_each_phase_in_order_with_state_dates_aims_targets_and_ne
 def test_a_phase_under_review_says_to_wait_for_the_gate_decision(personas, login, entered):
     _, phases = entered
     client = login(personas.supplier_a_admin)
-    first = participation_of(personas.org_a, phases[0])
-    client.post(submit_url(first), {"confirm": "on"})
+    final_report(personas, participation_of(personas.org_a, phases[0]))
 
     html = client.get(page_url()).content.decode()
 
@@ -138,41 +149,52 @@ def test_the_supplier_home_page_links_to_the_phases(personas, login):
     assert "Your R&amp;D phases" in html
 
 
-# --- submitting for review --------------------------------------------------------------------
+# --- submitting for review: with the final report ---------------------------------------------
 
 
-def test_the_admin_submits_the_phase_in_progress_through_the_page(personas, login, entered):
-    _, phases = entered
-    first = participation_of(personas.org_a, phases[0])
-    client = login(personas.supplier_a_admin)
-    html = client.get(page_url()).content.decode()
-    action = re.search(r'<form method="post" action="(/procurements/my-phases/[^"]+)"', html).group(
-        1
-    )
-    assert action == submit_url(first)
-
-    response = client.post(action, {"confirm": "on"}, follow=True)
-
-    assert response.redirect_chain[-1][0] == page_url()
-    assert "Feasibility has been submitted for review at its gate." in response.content.decode()
-    first.refresh_from_db()
-    assert first.status == ParticipationStatus.UNDER_REVIEW
-    event = AuditEvent.objects.get(action=SUBMITTED, target_id=str(first.pk))
-    assert event.actor == personas.supplier_a_admin
-
-
-def test_without_the_confirmation_ticked_nothing_changes_and_the_page_says_why(
+def test_the_admin_submits_the_final_report_from_the_page_and_the_phase_goes_to_review(
     personas, login, entered
 ):
     _, phases = entered
     first = participation_of(personas.org_a, phases[0])
+    client = login(personas.supplier_a_admin)
+    html = client.get(page_url()).content.decode()
+    link = re.search(rf'href="([^"]+)"[^>]*>{BUTTON}</a>', html).group(1)
+    assert link.replace("&amp;", "&") == final_report_url(first)
 
-    response = login(personas.supplier_a_admin).post(submit_url(first), {})
+    response = client.post(
+        final_report_url(first),
+        {**final_report_data(first), "files": [pdf()]},
+        follow=True,
+    )
+
+    phase_page = reverse("stages:partner-phase", kwargs={"pk": first.pk})
+    assert response.redirect_chain[-1][0] == phase_page
+    assert "Your final report of Feasibility has been submitted" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == ParticipationStatus.UNDER_REVIEW
+    event = AuditEvent.objects.get(action=SUBMITTED, target_id=str(first.pk))
+    assert event.actor == personas.supplier_a_admin
+    assert event.data["final_report_id"] == Deliverable.objects.get().pk
+
+
+def test_a_final_report_without_its_values_changes_nothing_and_the_page_says_why(
+    personas, login, entered
+):
+    _, phases = entered
+    first = participation_of(personas.org_a, phases[0])
+    data = final_report_data(first)
+    missing = first.phase.targets.order_by("order").last()
+    data[f"value_{missing.pk}"] = ""
+
+    response = login(personas.supplier_a_admin).post(
+        final_report_url(first), {**data, "files": [pdf()]}
+    )
 
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
-    assert html.count(CONFIRM_ERROR) == 2  # in the summary and at the checkbox
+    assert html.count(f"Give the value measured for {missing.metric}") == 2
     first.refresh_from_db()
     assert first.status == ParticipationStatus.IN_PROGRESS
     assert submitted_events(first) == 0
@@ -192,14 +214,18 @@ def test_a_phase_not_started_is_refused_with_the_reason(personas, login, entered
     assert submitted_events(later) == 0
 
 
-def test_the_confirmation_page_shows_the_form(personas, login, entered):
+def test_the_old_confirmation_address_leads_to_the_final_report_form(personas, login, entered):
     _, phases = entered
     first = participation_of(personas.org_a, phases[0])
+    client = login(personas.supplier_a_admin)
 
-    html = login(personas.supplier_a_admin).get(submit_url(first)).content.decode()
+    response = client.post(submit_url(first), {"confirm": "on"}, follow=True)
 
-    assert "Submit Feasibility for review" in html
-    assert "We have delivered the phase&#x27;s targets and our final report" in html
+    assert response.redirect_chain == [(final_report_url(first), 302)]
+    assert "Submit the final report for Feasibility" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == ParticipationStatus.IN_PROGRESS  # a tick alone submits nothing
+    assert submitted_events(first) == 0
 
 
 # --- who sees and does what -------------------------------------------------------------------
@@ -290,24 +316,32 @@ def test_the_page_makes_as_many_queries_for_one_partnership_in_two_phases_as_thr
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_admin_submits_through_the_page_in_a_browser_and_every_state_passes_axe(
+def test_the_admin_submits_the_final_report_in_a_browser_and_every_page_passes_axe(
     browser_page, personas, entered
 ):
     _, phases = entered
     first = participation_of(personas.org_a, phases[0])
+    targets = list(first.phase.targets.order_by("order"))
 
     browser_page.sign_in_as(personas.supplier_a_admin).visit(page_url())
     assert "Feasibility metric 1" in browser_page.text()
     browser_page.click_button(BUTTON)
+    assert browser_page.path == final_report_url(first)
+    # Sent empty: the error summary and the errors at the fields pass axe too.
+    browser_page.click_button("Submit")
     assert "There is a problem" in browser_page.text()
-    assert browser_page.path == submit_url(first)
-    browser_page.page.get_by_label(
-        "We have delivered the phase's targets and our final report", exact=True
-    ).check()
-    browser_page.click_button(BUTTON)
+    assert "Enter a title" in browser_page.text()
+    browser_page.fill("Title", "Feasibility final report")
+    browser_page.fill("Summary", "Every trial is done.")
+    for target in targets:
+        browser_page.page.locator(f"#id_value_{target.pk}").fill("25 trials")
+    browser_page.page.locator("#id_files").set_input_files(
+        [{"name": "trials.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%\n"}]
+    )
+    browser_page.click_button("Submit")
 
-    assert browser_page.path == page_url()
-    assert "Feasibility has been submitted for review at its gate." in browser_page.text()
-    assert "Wait for the gate decision" in browser_page.text()
+    assert browser_page.path == reverse("stages:partner-phase", kwargs={"pk": first.pk})
+    assert "Your final report of Feasibility has been submitted" in browser_page.text()
+    assert "trials.pdf" in browser_page.text()
     first.refresh_from_db()
     assert first.status == ParticipationStatus.UNDER_REVIEW

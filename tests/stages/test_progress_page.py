@@ -60,7 +60,8 @@ def test_the_page_shows_every_partner_in_every_phase_as_table_timeline_and_funne
     table = re.search(r'<table class="govuk-table" id="progress-table">.*?</table>', html, re.S)
     assert table is not None
     for phase in phases:
-        assert f">{phase.name}</th>" in table.group(0)
+        gate = reverse("stages:gate", kwargs={"pk": phase.procurement_id, "phase_pk": phase.pk})
+        assert f'<a class="govuk-link" href="{gate}">{phase.name}<span' in table.group(0)
     for partnership in partnerships:
         assert f'id="partner-{partnership.pk}"' in table.group(0)
         assert partnership.request.organisation.name in table.group(0)
