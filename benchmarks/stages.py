@@ -27,8 +27,22 @@ SIZES = ((2, 2), (10, 4))
 
 def _pages(sample) -> list[tuple[str, str, dict]]:
     """(label, URL name, kwargs) of each page measured, as the borough's officer sees it."""
-    procurement = sample.procurement
-    return [("Stages (table, timeline, funnel)", "stages:progress", {"pk": procurement.pk})]
+    pk = sample.procurement.pk
+    first = sample.phases[0].pk
+    return [
+        ("Stages (table, timeline, funnel)", "stages:progress", {"pk": pk}),
+        ("Gate of the first phase", "stages:gate", {"pk": pk, "phase_pk": first}),
+        ("Money", "stages:money", {"pk": pk}),
+        ("Stage-gate reports", "stages:reports", {"pk": pk}),
+        ("Purchase", "stages:purchase", {"pk": pk}),
+    ]
+
+
+# The partner's pages, as its organisation's administrator sees them.
+PARTNER_PAGES = (
+    ("Your R&D phases (one page)", "stages:partner-phases"),
+    ("Your instalments and payments", "stages:partner-money"),
+)
 
 
 def _measure(partners: int, phases: int) -> None:
@@ -51,6 +65,11 @@ def _measure(partners: int, phases: int) -> None:
             f"{label}, {partners} partners x {phases} phases",
             f"{queries} queries, {seconds * 1000:.0f} ms",
         )
+    partner = Client()
+    force_sign_in(partner, personas.supplier_a_admin)
+    for label, name in PARTNER_PAGES:
+        queries, seconds = page_figures(partner, reverse(name))
+        line(f"{label}, {phases} phases", f"{queries} queries, {seconds * 1000:.0f} ms")
 
 
 def main() -> None:
