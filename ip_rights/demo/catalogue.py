@@ -4,6 +4,7 @@ take it to where a new user finds it, and what that user can do with it (printed
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, time, timedelta
 
 from django.urls import reverse
@@ -30,6 +31,7 @@ from procurements.services.questions import (
     question_ask,
     question_publish_answer,
 )
+from stages.models import Instalment, InstalmentStatus, StageParticipation
 
 from .award import AwardPublished, Evaluated, contracts_entered_today, standstill_over
 from .carers import (
@@ -68,6 +70,7 @@ from .damp_mould import (
     DAMP_MOULD_PROPOSALS,
     DAMP_MOULD_REQUESTS,
     DAMP_MOULD_SHORTLIST_REASON,
+    DAMP_MOULD_STAGES,
 )
 from .discharge import DISCHARGE_DEBARMENT, DISCHARGE_PLAN, DISCHARGE_REQUESTS
 from .falls import FALLS_PLAN
@@ -280,6 +283,10 @@ def warm_homes_who(procurement: Procurement) -> str:
     )
 
 
+def _phases_text(participations: list[StageParticipation]) -> str:
+    return ", ".join(f"{p.phase.name} {p.get_status_display().lower()}" for p in participations)
+
+
 def damp_mould_who(procurement: Procurement) -> str:
     partnerships = list(
         procurement.partnerships.select_related("request__organisation").order_by("reference")
@@ -289,22 +296,63 @@ def damp_mould_who(procurement: Procurement) -> str:
             "organisation_id", "user__email"
         )
     )
+    runs = {p.pk: [] for p in partnerships}
+    for participation in (
+        StageParticipation.objects.filter(partnership__procurement=procurement)
+        .select_related("phase")
+        .order_by("phase__order", "phase__pk")
+    ):
+        runs[participation.partnership_id].append(participation)
     partners = "; ".join(
-        f"{p.reference} {p.request.organisation.name} ({admins[p.request.organisation_id]})"
+        f"{p.reference} {p.request.organisation.name} ({admins[p.request.organisation_id]}, "
+        f"contract {p.get_status_display().lower()}): {_phases_text(runs[p.pk])}"
         for p in partnerships
     )
-    first = procurement.phases.order_by("order", "pk").first()
-    signed_on = uk_date_text(partnerships[0].signed_on) if partnerships else "not yet"
+    money = Counter(
+        Instalment.objects.filter(participation__partnership__procurement=procurement).values_list(
+            "status", flat=True
+        )
+    )
+    money_text = ", ".join(
+        f"{money[status]} {status.label.lower()}" for status in InstalmentStatus if money[status]
+    )
+    pages = f"/procurements/{procurement.pk}/stages/"
+    first, second, last = partnerships
+    pilot, research = runs[first.pk][-1], runs[last.pk][0]
+
+    def gate(participation: StageParticipation, step: str) -> str:
+        return reverse(
+            f"stages:gate-{step}",
+            kwargs={
+                "pk": procurement.pk,
+                "phase_pk": participation.phase_id,
+                "participation_pk": participation.pk,
+            },
+        )
+
+    final_report = reverse("stages:partner-deliverable-add", kwargs={"pk": pilot.pk})
+    purchase = reverse(
+        "stages:purchase-record", kwargs={"pk": procurement.pk, "partnership_pk": first.pk}
+    )
     return (
-        f"the {len(partnerships)} final tenders evaluated and all awarded (the ITT allows "
-        f"{procurement.max_partners} partners), approved by {APPROVER}; standstill over and "
-        f"the contracts entered by {OFFICER}, signed on {signed_on}: {partners}. Each partner "
-        f"is in phase 1, {first.name}, the later phases not started and the instalments "
-        f"scheduled. Sign in as {OFFICER} to follow the partners at "
-        f"{reverse('stages:progress', kwargs={'pk': procurement.pk})} and the contracts at "
-        f"/procurements/{procurement.pk}/partnerships/; as a partner's administrator above to "
-        f"see its own phases at {reverse('stages:partner-phases')}, where {DAMP_MOULD_MEMBER} "
-        "sees the first as its consortium member"
+        f"the {len(partnerships)} final tenders evaluated and all awarded by {APPROVER}; the "
+        f"contracts entered by {OFFICER}, signed on {uk_date_text(first.signed_on)}, and the "
+        f"phases run since: {partners}. {first.reference} is in its {pilot.phase.name} with a "
+        f"progress report in; {second.reference} was terminated at the first gate on an "
+        f"announced condition, its UK11 published; {last.reference} answered a request for "
+        f"more evidence and waits under review for its marks. Instalments: {money_text}, at "
+        f"{pages}money/; the stage-gate reports at {pages}reports/; every partner at "
+        f"{pages}progress/ (as {OFFICER} or {APPROVER}). To follow {first.reference} to the "
+        f"purchase, sign in as {admins[first.request.organisation_id]} to submit the "
+        f"{pilot.phase.name}'s final report at {final_report}; as {EVALUATOR} to score it at "
+        f"{gate(pilot, 'score')}; as {OFFICER} to moderate it at {gate(pilot, 'moderate')}; "
+        f"as {APPROVER} to pass it at {gate(pilot, 'decide')}; as {OFFICER} to record the "
+        f"purchase at {purchase}, and to approve and pay claims at {pages}money/. "
+        f"{EVALUATOR} scores {last.reference}'s {research.phase.name} at "
+        f"{gate(research, 'score')}. Each partner's administrator sees its own phases at "
+        f"{reverse('stages:partner-phases')} and its money at "
+        f"{reverse('stages:partner-money')} ({DAMP_MOULD_MEMBER} sees {first.reference}'s as "
+        "its consortium member)"
     )
 
 
@@ -412,6 +460,7 @@ DEMO_PROCUREMENTS = [
             ),
             standstill_over,
             contracts_entered_today,
+            *DAMP_MOULD_STAGES,
         ),
         who=damp_mould_who,
     ),

@@ -1,11 +1,15 @@
 """The demo's "Finding and fixing damp and mould in council homes before residents fall ill":
 taken through selection, the initial tenders, negotiation and the final tenders to an award to
-three partners, and on to the partnership contracts, so its R&D phases are running. Four
+three partners, on to the partnership contracts, and through its first R&D phases. Four
 requests to participate (one from a consortium), three invited; the initial tenders opened by
 two officers; negotiation meetings with two tenderers; the final tenders opened, evaluated (the
 evaluator on quality and social value, the lead officer on price) and moderated; all three
 awarded, as the ITT allows up to three partners each doing separate R&D (RULES.md point 2);
-standstill over and the contracts entered, so every partner is in the research phase.
+standstill over and the contracts entered. Then the phases run (``DAMP_MOULD_STAGES``, on the
+day the demo is loaded): one partner passes the research and prototype development gates and
+is in its pilot, one is terminated at the research gate on an announced condition, and one
+waits under review at the research gate, with instalments in every state and the stage-gate
+report of each decision generated.
 
 The plan has three phases (research, prototype development, pilot), each with two
 intermediate targets, two instalments and gate criteria a panel can score out of 10.
@@ -25,8 +29,20 @@ from decimal import Decimal
 
 from partners.models import NoteKind, QuestionTopic
 from procurements.models import CriterionKind, Sector
+from stages.models import DeliverableKind
 
 from .common import criteria, three_phases
+from .stages import (
+    Claimed,
+    Evidence,
+    EvidenceAnswered,
+    GateDecided,
+    GateScored,
+    Report,
+    Submitted,
+    assessors_named,
+    gate_reports_rendered,
+)
 
 INSURED = QuestionTopic.OTHER
 RD = QuestionTopic.RD_CAPABILITY
@@ -532,4 +548,411 @@ DAMP_MOULD_AWARD_REASONS = {
 }
 DAMP_MOULD_APPROVAL_REASON = (
     "Checked the ranking, the moderation reasons and the price schedules. Approved."
+)
+
+
+# --- the R&D phases ----------------------------------------------------------------------------
+#
+# Run on the day the demo is loaded (see ``ip_rights.demo.stages``). The lead officer names
+# the evaluator as the assessor of every gate. Kingsmead Care and Repair passes the research
+# and prototype development gates and is in its pilot, with a progress report in and its
+# first pilot instalment claimed; Assistive Robotics falls short of both research targets and
+# is terminated at the research gate on its first announced condition; Brightwater Community
+# Energy answers a request for more evidence, submits its research final report and waits
+# under review for the evaluator's marks. Marks are (score out of 10, meets the announced
+# threshold, reason, evidence reference) per gate criterion, in the plan's order.
+
+RESEARCH, DEVELOPMENT, PILOT = 1, 2, 3
+PROGRESS = DeliverableKind.PROGRESS
+DELIVERABLE = DeliverableKind.DELIVERABLE
+FINAL = DeliverableKind.FINAL_REPORT
+PAYMENT_CHECKED = "Checked against the contract's schedule of instalments. Approved for payment."
+
+CARE_AND_REPAIR_SURVEY = "Survey of 158 homes completed"
+CARE_AND_REPAIR_RESEARCH = "Research final report: what shows a home at risk"
+CARE_AND_REPAIR_PROTOTYPE = "Prototype working in 40 homes"
+CARE_AND_REPAIR_DEVELOPMENT = "Prototype development final report"
+CARE_AND_REPAIR_PILOT = "Pilot progress report: the first month"
+ROBOTICS_RESEARCH = "Research final report: sensor readings in 96 homes"
+BRIGHTWATER_PROGRESS = "Research progress: homes chosen from the repairs records"
+BRIGHTWATER_ANSWER = "How each home was chosen from the repairs records"
+BRIGHTWATER_RESEARCH = "Research final report: causes of damp in 152 homes"
+
+DAMP_MOULD_STAGES = (
+    assessors_named,
+    # Research: Kingsmead Care and Repair.
+    Submitted(
+        CARE_AND_REPAIR,
+        RESEARCH,
+        Report(
+            DELIVERABLE,
+            CARE_AND_REPAIR_SURVEY,
+            "The whole-house survey of 158 council homes on the Eastfield, Marsh Lane and "
+            "Kingsmead Green estates, each with the resident's written consent.",
+            {1: ("158 homes", "9 households approached declined; none was chased.")},
+            Evidence(
+                "Survey register.pdf",
+                "Survey register: 158 homes",
+                (
+                    "Homes surveyed with the resident's written consent: 158 (Eastfield 61, "
+                    "Marsh Lane 54, Kingsmead Green 43).",
+                    "Households approached who declined: 9.",
+                ),
+            ),
+        ),
+    ),
+    Claimed(
+        CARE_AND_REPAIR,
+        RESEARCH,
+        1,
+        "158 homes surveyed with the residents' consent: the survey register is attached to "
+        "the deliverable.",
+        CARE_AND_REPAIR_SURVEY,
+        approval="The survey register checked against the repairs records by the borough's "
+        "surveyor.",
+        paid=True,
+    ),
+    Submitted(
+        CARE_AND_REPAIR,
+        RESEARCH,
+        Report(
+            FINAL,
+            CARE_AND_REPAIR_RESEARCH,
+            "Five signals, found together in the survey, show a home at risk before mould "
+            "appears: repeat repairs for leaks or condensation, a cold north-facing bedroom "
+            "with solid walls, no working extractor fan, more than one and a half people per "
+            "bedroom, and (with consent) a resident with asthma on Homeward's risk record. "
+            "Residents' panel: 11 of 12 support the approach.",
+            {
+                1: ("158 homes", "Every survey with the resident's written consent."),
+                2: (
+                    "149 of 158 homes (94%)",
+                    "The borough's surveyor checked 30 at random and agreed with 29.",
+                ),
+            },
+            Evidence(
+                "Research final report.pdf",
+                "What shows a council home at risk of damp and mould",
+                (
+                    "Homes surveyed: 158. Cause of damp found and recorded: 149 (94%).",
+                    "Homes with three or more of the five signals: 41; mould appeared within "
+                    "the survey period in 17 of them, and in 2 of the other 117.",
+                    "Residents' panel, 12 residents of the three estates: 11 support the "
+                    "approach, on condition that no camera or microphone is fitted.",
+                ),
+            ),
+        ),
+    ),
+    # Research: Assistive Robotics, which falls short of both targets.
+    Submitted(
+        ROBOTICS,
+        RESEARCH,
+        Report(
+            FINAL,
+            ROBOTICS_RESEARCH,
+            "Sensors fitted in 96 homes for eight weeks: a week of condensation in the "
+            "readings foretold mould in 19 of the 23 homes where it appeared. Many households "
+            "declined a sensor in the bedroom, and the readings show condensation, not its "
+            "cause.",
+            {
+                1: ("96 homes", "61 of the 157 households approached declined a sensor."),
+                2: (
+                    "58 of 96 homes (60%)",
+                    "The cause was recorded only where a surveyor visited after a flag.",
+                ),
+            },
+            Evidence(
+                "Sensor readings.pdf",
+                "Sensor readings in 96 homes",
+                (
+                    "Homes with sensors: 96 of the 157 approached; 61 declined a sensor in "
+                    "the bedroom.",
+                    "Mould appeared in 23 homes; 19 had been flagged a week or more before.",
+                    "Cause of damp recorded: 58 homes (60%).",
+                ),
+            ),
+        ),
+    ),
+    Claimed(
+        ROBOTICS,
+        RESEARCH,
+        2,
+        "The research final report, submitted with the readings of 96 homes.",
+        ROBOTICS_RESEARCH,
+        withheld="This instalment is due when the research final report is accepted at the "
+        "gate, and it has not been: the report falls short of both intermediate targets (96 "
+        "homes surveyed of 150; the cause found in 60% of homes, not 9 in 10). Claim it again "
+        "if the gate accepts the report.",
+    ),
+    # Research: Brightwater, asked for more evidence.
+    Submitted(
+        BRIGHTWATER,
+        RESEARCH,
+        Report(
+            PROGRESS,
+            BRIGHTWATER_PROGRESS,
+            "120 homes surveyed so far, chosen from the repairs records: repeat reports of "
+            "damp, cold north-facing walls and no extractor fan.",
+            {1: ("120 homes so far", "The last 32 are booked for the coming fortnight.")},
+            Evidence(
+                "Survey progress.pdf",
+                "Survey progress: 120 homes",
+                ("Homes surveyed so far: 120. Booked: 32.",),
+            ),
+        ),
+    ),
+    EvidenceAnswered(
+        BRIGHTWATER,
+        RESEARCH,
+        "Please send the list of homes chosen from the repairs records, with the reason each "
+        "was chosen, so the borough's surveyor can check that the survey covers the homes "
+        "with repeat reports of damp.",
+        Report(
+            DELIVERABLE,
+            BRIGHTWATER_ANSWER,
+            "The 152 homes chosen, each with the records that chose it: 97 with two or more "
+            "reports of damp since 2022, 38 with a cold north-facing wall and 17 with no "
+            "extractor fan.",
+            {},
+            Evidence(
+                "Homes chosen.pdf",
+                "How each home was chosen",
+                (
+                    "Two or more reports of damp since 2022: 97 homes.",
+                    "A cold north-facing wall in the stock condition survey: 38 homes.",
+                    "No extractor fan in the kitchen or bathroom: 17 homes.",
+                ),
+            ),
+        ),
+    ),
+    Submitted(
+        BRIGHTWATER,
+        RESEARCH,
+        Report(
+            FINAL,
+            BRIGHTWATER_RESEARCH,
+            "152 homes surveyed, the cause of damp found in 141: mostly condensation where "
+            "insulation or new windows were fitted without ventilation. A home at risk is "
+            "found from the repairs records before mould appears in about half the cases.",
+            {
+                1: ("152 homes", "Chosen from the repairs records, as set out in our answer."),
+                2: ("141 of 152 homes (93%)", "Measured before and after the heating season."),
+            },
+            Evidence(
+                "Research final report.pdf",
+                "Causes of damp in 152 council homes",
+                (
+                    "Homes surveyed: 152. Cause of damp found and recorded: 141 (93%).",
+                    "Condensation after insulation or windows fitted without ventilation: "
+                    "88 homes; leaks: 31; overcrowding: 22.",
+                ),
+            ),
+        ),
+    ),
+    Claimed(
+        BRIGHTWATER,
+        RESEARCH,
+        1,
+        "The survey of 150 homes completed: 152 surveyed, in the research final report.",
+        BRIGHTWATER_RESEARCH,
+        approval=PAYMENT_CHECKED,
+        paid=True,
+    ),
+    # The research gate: Kingsmead Care and Repair passes, Assistive Robotics is terminated.
+    GateScored(
+        CARE_AND_REPAIR,
+        RESEARCH,
+        marks=(
+            (
+                8,
+                True,
+                "The five signals were tested against 158 homes and foretold mould well; "
+                "both intermediate targets met.",
+                "Research final report, pages 1 and 2; survey register",
+            ),
+            (
+                7,
+                True,
+                "11 of the 12 residents on the panel support the approach.",
+                "Research final report, page 2",
+            ),
+        ),
+        consensus=(
+            (8, True, "Agreed: clear evidence, both targets met.", "Research final report"),
+            (7, True, "Agreed: the residents' panel supports it.", "Research final report"),
+        ),
+    ),
+    GateScored(
+        ROBOTICS,
+        RESEARCH,
+        marks=(
+            (
+                4,
+                False,
+                "The readings foretell condensation, but the cause was found in 60% of homes, "
+                "not 9 in 10, and 96 homes were surveyed, not 150.",
+                "Research final report; sensor readings, page 1",
+            ),
+            (
+                3,
+                False,
+                "61 of 157 households declined a sensor in the bedroom.",
+                "Sensor readings, page 1",
+            ),
+        ),
+        consensus=(
+            (
+                4,
+                False,
+                "Agreed: neither intermediate target is met.",
+                "Research final report; sensor readings",
+            ),
+            (
+                4,
+                False,
+                "Raised from 3 at moderation: the households who took a sensor kept it, but "
+                "two in five declined one: below the threshold of 5.",
+                "Sensor readings, page 1",
+            ),
+        ),
+    ),
+    GateDecided(
+        CARE_AND_REPAIR,
+        RESEARCH,
+        "Both intermediate targets met and both criteria above their announced thresholds, "
+        "as moderated. Passed to prototype development.",
+    ),
+    GateDecided(
+        ROBOTICS,
+        RESEARCH,
+        "Neither intermediate target was met (96 homes surveyed of 150; the cause found in "
+        "60% of homes, not 9 in 10) and neither gate criterion meets its announced threshold "
+        "as moderated. Terminated on the announced condition that a partner who does not meet "
+        "the research gate criteria may be terminated.",
+        condition=1,
+    ),
+    Claimed(
+        CARE_AND_REPAIR,
+        RESEARCH,
+        2,
+        "The research final report, accepted at the research gate.",
+        CARE_AND_REPAIR_RESEARCH,
+        approval="The research gate was passed. Approved for payment.",
+        paid=True,
+    ),
+    # Prototype development: Kingsmead Care and Repair.
+    Submitted(
+        CARE_AND_REPAIR,
+        DEVELOPMENT,
+        Report(
+            DELIVERABLE,
+            CARE_AND_REPAIR_PROTOTYPE,
+            "The prototype is running in 40 homes on the Eastfield estate: each home's signals "
+            "are checked weekly and a home at risk is booked for a whole-house check.",
+            {1: ("12 of 40 so far", "In the first weeks of the prototype.")},
+            Evidence(
+                "Prototype homes.pdf",
+                "The prototype in 40 homes",
+                ("Homes in the prototype: 40. Homes at risk flagged so far: 12.",),
+            ),
+        ),
+    ),
+    Claimed(
+        CARE_AND_REPAIR,
+        DEVELOPMENT,
+        1,
+        "The prototype is working in 40 homes: the list of homes is in the deliverable.",
+        CARE_AND_REPAIR_PROTOTYPE,
+        approval=PAYMENT_CHECKED,
+        paid=True,
+    ),
+    Submitted(
+        CARE_AND_REPAIR,
+        DEVELOPMENT,
+        Report(
+            FINAL,
+            CARE_AND_REPAIR_DEVELOPMENT,
+            "29 of the 40 homes were flagged at risk before the resident reported damp, and "
+            "the cause was fixed at the first visit in 28 of 36 visits. The data protection "
+            "impact assessment was agreed with the borough's data protection officer.",
+            {
+                1: ("29 of 40 homes", "Checked against the repairs records."),
+                2: ("28 of 36 visits (78%)", "Eight needed a second visit for parts."),
+            },
+            Evidence(
+                "Prototype final report.pdf",
+                "Prototype development: results in 40 homes",
+                (
+                    "Homes flagged before the resident reported damp: 29 of 40.",
+                    "Causes fixed at the first visit: 28 of 36 visits (78%).",
+                    "Data protection impact assessment agreed with the borough.",
+                ),
+            ),
+        ),
+    ),
+    GateScored(
+        CARE_AND_REPAIR,
+        DEVELOPMENT,
+        marks=(
+            (
+                7,
+                True,
+                "Both intermediate targets met: 29 of 40 flagged early, 78% fixed first time.",
+                "Prototype final report, page 1",
+            ),
+            (
+                8,
+                True,
+                "The data protection impact assessment is agreed; nothing records sound or images.",
+                "Prototype final report, page 1",
+            ),
+        ),
+        consensus=(
+            (7, True, "Agreed: both targets met.", "Prototype final report"),
+            (8, True, "Agreed: the assessment is signed off.", "Prototype final report"),
+        ),
+    ),
+    GateDecided(
+        CARE_AND_REPAIR,
+        DEVELOPMENT,
+        "Both intermediate targets met, the data protection impact assessment agreed and both "
+        "criteria above their announced thresholds, as moderated. Passed to the pilot.",
+    ),
+    Claimed(
+        CARE_AND_REPAIR,
+        DEVELOPMENT,
+        2,
+        "The prototype development final report, accepted at its gate.",
+        CARE_AND_REPAIR_DEVELOPMENT,
+        approval="The prototype development gate was passed. Approved for payment.",
+    ),
+    # The pilot: Kingsmead Care and Repair's first month, and its first instalment claimed.
+    Submitted(
+        CARE_AND_REPAIR,
+        PILOT,
+        Report(
+            PROGRESS,
+            CARE_AND_REPAIR_PILOT,
+            "The service is running in 1,000 homes on the Eastfield and Marsh Lane estates. "
+            "Of the 42 cases of damp and mould so far, 27 were found before the resident "
+            "reported them.",
+            {1: ("27 of 42 cases so far (64%)", "Checked against the repairs records.")},
+            Evidence(
+                "Pilot first month.pdf",
+                "The pilot: the first month",
+                (
+                    "Homes in the service: 1,000 (Eastfield 540, Marsh Lane 460).",
+                    "Cases found before the resident reported them: 27 of 42 (64%).",
+                ),
+            ),
+        ),
+    ),
+    Claimed(
+        CARE_AND_REPAIR,
+        PILOT,
+        1,
+        "The service is running in 1,000 homes: the pilot's first progress report.",
+        CARE_AND_REPAIR_PILOT,
+    ),
+    gate_reports_rendered,
 )

@@ -50,14 +50,28 @@ procurement holds is in ``ip_rights.demo``; the steps that make each one are lis
   and moderated as above. The ITT allows three partners, each doing separate R&D, and the
   award to all three is approved; the assessment summaries are sent, the UK6 published and
   standstill's last day moved to yesterday; the lead officer then enters the three contracts,
-  signed today: the procurement is active and every partner is in the first of its three
-  phases (research, prototype development, pilot), the later ones not started, each phase's
-  instalments scheduled, for the lead officer to follow on the Stages page and each partner's
-  administrator on its R&D phases page.
+  signed today, and the three phases (research, prototype development, pilot) run the same
+  day (see ``ip_rights.demo.stages``). The lead officer names the evaluator as every gate's
+  assessor. Kingsmead Care and Repair (P1, supplier-d) reports, has both its phases scored by
+  the evaluator, moderated by the lead officer and passed by the approver, and is in its
+  pilot with a progress report in; Assistive Robotics (P2, supplier-a) falls short of both
+  research targets, is scored below the thresholds and terminated by the approver on the
+  announced condition, with the contract termination notice (UK11) published; Brightwater (P3,
+  supplier-b) answers the lead officer's request for more evidence and submits its research
+  final report: under review, not yet scored. Instalments: P1's research both and its
+  development's first paid, its development's second approved and unpaid, its pilot's first
+  claimed; P3's research first paid; P2's research second withheld with reasons; the rest
+  scheduled. The stage-gate report and the partner's letter of each of the three decisions
+  are rendered. Then a new user follows P1 to the purchase: supplier-d submits the pilot's
+  final report on its R&D phases page, the evaluator scores it on the pilot's gate page, the
+  lead officer moderates it, the approver passes it, and the lead officer records the
+  purchase on the Purchase page; the evaluator can score P3 likewise, and the lead officer
+  approve and pay the claims on the Money page.
 
-The summaries are rendered within the command, as the worker would once the approval
-commits, because the notice waits for them; the ITTs and letters are rendered when each
-procurement's transaction commits (at once with the development settings).
+The summaries and the stage-gate reports are rendered within the command, as the worker would
+once the approval or the decision commits (the notice waits for the summaries, and the reports
+are ready when the demo opens); the ITTs and letters are rendered when each procurement's
+transaction commits (at once with the development settings).
 """
 
 from __future__ import annotations
