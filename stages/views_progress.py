@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from procurements.views.common import procurement_for_view
 
-from .models import ParticipationStatus
+from .models import GateAssessor, ParticipationStatus, StageParticipation
 from .selectors_progress import Progress, can_see_progress, progress_get
 
 BOROUGH_ONLY = "Only the borough's officers, approvers and administrators see the stages."
@@ -151,13 +152,30 @@ def table_rows(progress: Progress) -> list[dict]:
     ]
 
 
+def assessor_seat(user, procurement) -> GateAssessor | None:
+    """The user's seat at a gate of ``procurement``: the latest phase with a partner under
+    review, else the latest phase they were named for; None if they assess no gate."""
+    seats = GateAssessor.objects.filter(phase__procurement=procurement, user=user).annotate(
+        waiting=Exists(
+            StageParticipation.objects.filter(
+                phase=OuterRef("phase"), status=ParticipationStatus.UNDER_REVIEW
+            )
+        )
+    )
+    return seats.order_by("-waiting", "-phase__order", "-pk").first()
+
+
 @login_required
 @require_GET
 def progress(request, pk: int):
     """Every partner's progress through every phase: table, timeline and funnel."""
     procurement = procurement_for_view(request, pk)
     if not can_see_progress(request.user, procurement):
-        raise PermissionDenied(BOROUGH_ONLY)
+        seat = assessor_seat(request.user, procurement)
+        if seat is None:
+            raise PermissionDenied(BOROUGH_ONLY)
+        # A gate's assessor follows the task list's "Stages" link to the gate they assess.
+        return redirect("stages:gate", pk=procurement.pk, phase_pk=seat.phase_id)
     found = progress_get(user=request.user, procurement=procurement)
     return render(
         request,

@@ -12,10 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stages.models import ParticipationStatus, StageParticipation
+from stages.services_gates import gate_assessors_name
 from stages.services_participation import participation_submit_for_review
 from tests.factories import BoroughFactory, officer
 from tests.partners.award_samples import in_standstill
 from tests.partners.test_partnership_pages import queries
+from tests.stages.gate_samples import under_review
+from tests.stages.running_samples import running
 from tests.stages.test_participations import contracts_entered, participation_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
@@ -127,6 +130,19 @@ def test_an_officer_of_another_borough_with_every_role_gets_404(personas, login,
 def test_an_evaluator_on_the_panel_gets_403(personas, login, entered):
     procurement = entered[0][0].procurement
     assert login(personas.evaluator_a).get(page_url(procurement)).status_code == 403
+
+
+def test_a_gates_assessor_is_taken_to_the_gate_with_a_partner_under_review(personas, login):
+    sample = running(personas)
+    for phase in sample.phases:
+        gate_assessors_name(actor=personas.officer_a, phase=phase, assessors=[personas.evaluator_a])
+    under_review(sample, personas.org_a)  # phase 1
+
+    response = login(personas.evaluator_a).get(page_url(sample.procurement))
+
+    gate = {"pk": sample.procurement.pk, "phase_pk": sample.phases[0].pk}
+    assert response.status_code == 302
+    assert response["Location"] == reverse("stages:gate", kwargs=gate)
 
 
 # --- query counts ----------------------------------------------------------------------------
