@@ -448,12 +448,19 @@ def gate_reports_request(*, actor: User, decision: GateDecision) -> None:
             )
 
 
+@transaction.atomic
 def gate_report_retry(*, actor: User, decision: GateDecision, kind: str) -> GeneratedDocument:
     """Generate again the report or letter of ``decision`` that failed: the failed document is
     rendered again from the content frozen at the decision (``document_retry``); one whose
-    content could not be frozen is requested again. For the procurement's lead officer."""
+    content could not be frozen is requested again. For the procurement's lead officer.
+    The decision's row is locked, so two retries at once request one document."""
     if kind not in GATE_KINDS:
         raise ApplicationError("Choose the stage-gate report or the partner's letter.")
+    decision = (
+        GateDecision.objects.select_for_update(of=("self",))
+        .select_related("participation__phase__procurement")
+        .get(pk=decision.pk)
+    )
     procurement = decision.participation.phase.procurement
     if not is_lead_officer(actor, procurement):
         raise PermissionRefused(

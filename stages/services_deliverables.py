@@ -42,7 +42,11 @@ from .models import (
 )
 from .models.running import deliverable_upload_to
 from .permissions import is_partner_admin, is_running_officer
-from .services_participation import NOT_SUBMITTABLE, participation_to_review
+from .services_participation import (
+    NOT_SUBMITTABLE,
+    participation_to_review,
+    refuse_unless_partner_admin,
+)
 
 EMAILS = "stages/deliverables/email"
 TITLE_MAX_LENGTH = 200
@@ -311,8 +315,9 @@ def deliverable_submit(
     its gate (point 9). The lead officer is e-mailed when a final report arrives or a request
     is answered."""
     participation = _lock(participation)
-    if not can_submit_deliverable(actor, participation):
-        raise PermissionRefused(PARTNER_ADMIN_ONLY)
+    refuse_unless_partner_admin(
+        actor, participation, refused=PARTNER_ADMIN_ONLY, why_not=NOT_DELIVERABLE
+    )
     request = _open_request(participation, answers) if answers is not None else None
     _refuse_unless_deliverable(participation, kind, request)
     errors = _text_errors(kind, title, summary)

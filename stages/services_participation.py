@@ -14,7 +14,7 @@ saying why, transitions, saves and records an audit event.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from django.utils import timezone
 from core.audit import audit_record
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import User
+from core.permissions import is_organisation_admin
 from partners.models import Partnership
 
 from .models import (
@@ -56,6 +57,25 @@ NOT_SUBMITTABLE = {
 def can_submit_for_review(user: User, participation: StageParticipation) -> bool:
     """An administrator of the partner's organisation, while its partnership is active."""
     return is_partner_admin(user, participation.partnership)
+
+
+def refuse_unless_partner_admin(
+    actor: User, participation: StageParticipation, *, refused: str, why_not: Mapping[str, str]
+) -> None:
+    """Refuse anyone but an administrator of the partner's organisation while its contract
+    is active (``refused``). The partner's own administrator whose contract has ended is told
+    why in the phase's words (``why_not`` by the participation's state), not that they are
+    not its administrator."""
+    partnership = participation.partnership
+    if is_partner_admin(actor, partnership):
+        return
+    if is_organisation_admin(actor, partnership.request.organisation):
+        raise ApplicationError(
+            why_not.get(participation.status)
+            or f"{partnership.reference}'s contract has ended "
+            f"({partnership.get_status_display().lower()}): nothing more can be submitted."
+        )
+    raise PermissionRefused(refused)
 
 
 def _phase_entries(phases: Sequence[Phase], statuses: Sequence[str]) -> list[dict]:
@@ -185,10 +205,12 @@ def participation_submit_for_review(
     (``services_deliverables.deliverable_submit``), which gives the measured values and
     evidence the gate judges and calls ``participation_to_review`` in its own transaction."""
     participation = _lock(participation)
-    if not can_submit_for_review(actor, participation):
-        raise PermissionRefused(
-            "Only an administrator of the partner's organisation submits its phase for review."
-        )
+    refuse_unless_partner_admin(
+        actor,
+        participation,
+        refused="Only an administrator of the partner's organisation submits its phase for review.",
+        why_not=NOT_SUBMITTABLE,
+    )
     if participation.status != ParticipationStatus.IN_PROGRESS:
         raise ApplicationError(NOT_SUBMITTABLE[participation.status])
     return participation_to_review(actor=actor, participation=participation)

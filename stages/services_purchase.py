@@ -29,7 +29,6 @@ from core.mail import absolute_url, send_after_commit
 from core.models import User
 from partners.models import Partnership, PartnershipStatus
 from partners.services_common import (
-    organisation_admin_emails,
     procurement_lock,
     text_problem,
     written,
@@ -40,6 +39,7 @@ from procurements.sections import pounds_text
 from .models import ParticipationStatus, PurchaseDecision, PurchaseOutcome
 from .permissions import is_running_officer
 from .services_closing import procurement_close_if_done
+from .services_gate_decisions import partner_admin_emails
 
 ORDER_REFERENCE_MAX = 40
 MEASURED_MAX = 200
@@ -219,7 +219,8 @@ def _tell_partner(decision: PurchaseDecision, procurement: Procurement) -> None:
             "price": pounds_text(decision.price) if decision.price is not None else "",
             "url": absolute_url(reverse("stages:partner-phases")),
         },
-        recipients=organisation_admin_emails(partnership.request.organisation),
+        # Like a gate decision: the partner's organisation and its consortium members.
+        recipients=partner_admin_emails(partnership),
     )
 
 

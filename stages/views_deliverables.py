@@ -47,6 +47,7 @@ from .services_deliverables import (
     deliverable_submit,
     evidence_request,
 )
+from .views_common import procurement_caption
 from .views_progress import TAGS
 
 TEMPLATES = "stages/deliverables"
@@ -204,7 +205,7 @@ def participation(request, pk: int, participation_pk: int):
         {
             "page_title": f"{found.partnership.request.organisation.name} in {found.phase.name}",
             "procurement": procurement,
-            "caption": f"{procurement.reference} {procurement.title}",
+            "caption": procurement_caption(procurement),
             "record": record,
             "tag": TAGS[found.status],
             "may_ask": can_request_evidence(request.user, found)
@@ -255,7 +256,7 @@ def evidence_request_add(request, pk: int, participation_pk: int):
         {
             "page_title": "Ask for more evidence",
             "procurement": procurement,
-            "caption": f"{procurement.reference} {procurement.title}",
+            "caption": procurement_caption(procurement),
             "participation": found,
             "form": form,
             "back": back,

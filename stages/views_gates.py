@@ -42,8 +42,14 @@ from .selectors_gates import (
     partner_gate_get,
     scoring_get,
 )
-from .services_gate_decisions import gate_decide
-from .services_gates import gate_assessors_name, gate_consensus_save, gate_marks_save
+from .services_gate_decisions import already_decided, gate_decide
+from .services_gates import (
+    NOT_UNDER_REVIEW,
+    gate_assessors_name,
+    gate_consensus_save,
+    gate_marks_save,
+)
+from .views_common import procurement_caption
 from .views_progress import TAGS
 
 TEMPLATES = "stages/gates"
@@ -70,9 +76,36 @@ def _context(phase, **extra) -> dict:
     return {
         "procurement": procurement,
         "phase": phase,
-        "caption": f"{procurement.reference} {procurement.title}",
+        "caption": procurement_caption(procurement),
         **extra,
     }
+
+
+def _why_closed(
+    participation, *, decision=None, completed: bool = False, ready=True, outstanding=()
+) -> str:
+    """Why a gate page takes no more input for ``participation``, and what happens next."""
+    partner = participation.partnership.request.organisation.name
+    if decision is not None:
+        return already_decided(decision)
+    if participation.status != ParticipationStatus.UNDER_REVIEW:
+        return NOT_UNDER_REVIEW[participation.status].format(
+            partner=partner, phase=participation.phase.name
+        )
+    if completed:
+        return "You completed your scoring of this partner: your marks can no longer change."
+    if not ready and not outstanding:
+        return "Name the gate's assessors first: the gate is moderated once they have scored."
+    if not ready:
+        names = ", ".join(p.get_full_name() or p.email for p in outstanding)
+        return (
+            f"Not every assessor has completed their scoring yet ({names} still to do): the "
+            "gate is moderated once they have, and you are e-mailed then."
+        )
+    return (
+        "Every criterion is moderated before the gate is decided: the lead officer has "
+        "criteria still to moderate."
+    )
 
 
 def _call(form, call) -> bool:
@@ -163,7 +196,7 @@ def gate_score(request, pk: int, phase_pk: int, participation_pk: int):
     )
     if request.method == "POST":
         if not open_for_marks:
-            messages.error(request, "These marks can no longer change.")
+            messages.error(request, _why_closed(participation, completed=scoring.completed))
             return redirect(request.path)
         complete = "complete" in request.POST
         if form.is_valid() and _call(
@@ -213,7 +246,15 @@ def gate_moderate(request, pk: int, phase_pk: int, participation_pk: int):
     )
     if request.method == "POST":
         if not open_for_marks:
-            messages.error(request, "This gate cannot be moderated now.")
+            messages.error(
+                request,
+                _why_closed(
+                    participation,
+                    decision=decision_of(participation),
+                    ready=moderation.ready,
+                    outstanding=moderation.outstanding,
+                ),
+            )
             return redirect(request.path)
         if form.is_valid() and _call(
             form,
@@ -257,7 +298,7 @@ def gate_decision(request, pk: int, phase_pk: int, participation_pk: int):
     form = GateDecisionForm(posted(request) if open_for_decision else None, conditions=conditions)
     if request.method == "POST":
         if not open_for_decision:
-            messages.error(request, "This gate cannot be decided now.")
+            messages.error(request, _why_closed(participation, decision=decision))
             return redirect(request.path)
         if form.is_valid() and _call(
             form,

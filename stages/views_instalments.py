@@ -29,7 +29,7 @@ from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.selectors.accounts import supplier_membership_get
 from procurements.sections import pounds_text
-from procurements.views.common import posted, procurement_for_view
+from procurements.views.common import posted
 
 from .forms_instalments import (
     InstalmentApproveForm,
@@ -65,6 +65,7 @@ from .services_instalments import (
     instalment_mark_paid,
     instalment_withhold,
 )
+from .views_common import borough_procurement, procurement_caption
 
 TEMPLATES = "stages/instalments"
 BOROUGH_ONLY = "Only the borough's officers, approvers and administrators see the money."
@@ -107,14 +108,7 @@ DECISIONS = {
 
 
 def _money_procurement(request, pk: int):
-    procurement = procurement_for_view(request, pk)
-    if not can_see_money(request.user, procurement):
-        raise PermissionDenied(BOROUGH_ONLY)
-    return procurement
-
-
-def _caption(procurement) -> str:
-    return f"{procurement.reference} {procurement.title}"
+    return borough_procurement(request, pk, may=can_see_money, refused=BOROUGH_ONLY)
 
 
 @login_required
@@ -127,7 +121,7 @@ def money(request, pk: int):
         f"{TEMPLATES}/money.html",
         {
             "procurement": procurement,
-            "caption": _caption(procurement),
+            "caption": procurement_caption(procurement),
             "page_title": f"Money – {procurement.title}",
             "money": money_get(user=request.user, procurement=procurement),
             "tags": TAGS,
@@ -180,7 +174,7 @@ def instalment(request, pk: int, instalment_pk: int):
         f"{TEMPLATES}/instalment.html",
         {
             "procurement": procurement,
-            "caption": _caption(procurement),
+            "caption": procurement_caption(procurement),
             "page_title": f"{found.schedule_item.milestone} – {procurement.title}",
             "instalment": found,
             "tag": TAGS[found.status],

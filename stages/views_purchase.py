@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.exceptions import ApplicationError, PermissionRefused
 from procurements.models import Regime
-from procurements.views.common import posted, procurement_for_view
+from procurements.views.common import posted
 
 from .forms_purchase import PurchaseDeclineForm, PurchaseRecordForm, WithdrawalForm
-from .permissions import can_see_stages, is_running_officer
+from .permissions import is_running_officer
 from .selectors_purchase import (
     PurchaseRow,
     purchase_page_get,
@@ -34,20 +34,14 @@ from .selectors_purchase import (
 )
 from .services_purchase import LEAD_ONLY, purchase_decline, purchase_record
 from .services_withdrawal import ADMIN_ONLY, partnership_withdraw, withdrawal_problem
+from .views_common import borough_procurement, procurement_caption
 
 TEMPLATES = "stages"
 BOROUGH_ONLY = "Only the borough's officers, approvers and administrators see the purchase."
 
 
-def _caption(procurement) -> str:
-    return f"{procurement.reference} {procurement.title}"
-
-
 def _purchase_procurement(request, pk: int):
-    procurement = procurement_for_view(request, pk)
-    if not can_see_stages(request.user, procurement):
-        raise PermissionDenied(BOROUGH_ONLY)
-    return procurement
+    return borough_procurement(request, pk, refused=BOROUGH_ONLY)
 
 
 @login_required
@@ -61,7 +55,7 @@ def purchase(request, pk: int):
         {
             "page_title": f"Purchase – {procurement.title}",
             "procurement": procurement,
-            "caption": _caption(procurement),
+            "caption": procurement_caption(procurement),
             "rows": purchase_page_get(procurement=procurement),
             "may_decide": is_running_officer(request.user, procurement),
         },

@@ -19,11 +19,10 @@ from django.views.decorators.http import require_GET, require_POST
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import DocumentStatus
 from procurements.permissions import is_lead_officer
-from procurements.views.common import procurement_for_view
 
 from .documents_gate import GATE_KINDS, gate_report_retry
-from .permissions import can_see_stages
 from .selectors_reports import gate_decision_of, gate_reports_list
+from .views_common import borough_procurement, procurement_caption
 
 REFRESH_SECONDS = 3
 BOROUGH_ONLY = (
@@ -66,16 +65,14 @@ def _rows(groups) -> list[dict]:
 @require_GET
 def reports(request, pk: int):
     """Every stage-gate report of the procurement, by phase, newest first."""
-    procurement = procurement_for_view(request, pk)
-    if not can_see_stages(request.user, procurement):
-        raise PermissionDenied(BOROUGH_ONLY)
+    procurement = borough_procurement(request, pk, refused=BOROUGH_ONLY)
     groups = gate_reports_list(user=request.user, procurement=procurement)
     return render(
         request,
         "stages/reports/page.html",
         {
             "procurement": procurement,
-            "caption": f"{procurement.reference} {procurement.title}",
+            "caption": procurement_caption(procurement),
             "page_title": f"Stage-gate reports – {procurement.title}",
             "groups": _rows(groups),
             "may_retry": is_lead_officer(request.user, procurement),
@@ -98,9 +95,7 @@ def reports(request, pk: int):
 @require_POST
 def report_retry(request, pk: int, decision_pk: int):
     """Generate again a report or letter that failed (the lead officer)."""
-    procurement = procurement_for_view(request, pk)
-    if not can_see_stages(request.user, procurement):
-        raise PermissionDenied(BOROUGH_ONLY)
+    procurement = borough_procurement(request, pk, refused=BOROUGH_ONLY)
     decision = gate_decision_of(procurement=procurement, decision_pk=decision_pk)
     kind = request.POST.get("kind", "")
     if decision is None or kind not in GATE_KINDS:

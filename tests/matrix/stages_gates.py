@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.matrix.stages_samples import LEAD_OFFICER_ONLY, PARTNER_PEOPLE, running_sample
 from tests.permission_matrix import LOGIN, Entry, PatternInfo, outcomes
 
 
 def _under_review(personas):
     from tests.stages.gate_samples import assessors_named, under_review
-    from tests.stages.running_samples import running
 
-    sample = running(personas)
+    sample = running_sample(personas)
     assessors_named(personas, sample)
     return under_review(sample, personas.org_a)
 
@@ -37,9 +37,8 @@ def _participation(personas, info: PatternInfo) -> dict[str, Any]:
 
 def _decided(personas, info: PatternInfo) -> dict[str, Any]:
     from tests.stages.gate_samples import passed
-    from tests.stages.running_samples import running
 
-    return {"pk": passed(personas, running(personas), personas.org_a).participation_id}
+    return {"pk": passed(personas, running_sample(personas), personas.org_a).participation_id}
 
 
 ENTRIES: list = [
@@ -59,14 +58,7 @@ ENTRIES: list = [
     ),
     Entry(
         "stages:gate-assessors",
-        outcomes(
-            404,
-            officer_a=200,
-            approver_a=403,
-            borough_admin_a=403,
-            evaluator_a=403,
-            anonymous=LOGIN,
-        ),
+        LEAD_OFFICER_ONLY,
         kwargs=_phase,
         why="Only the lead officer names a gate's assessors; the borough's other people 403.",
     ),
@@ -85,14 +77,7 @@ ENTRIES: list = [
     ),
     Entry(
         "stages:gate-moderate",
-        outcomes(
-            404,
-            officer_a=200,
-            approver_a=403,
-            borough_admin_a=403,
-            evaluator_a=403,
-            anonymous=LOGIN,
-        ),
+        LEAD_OFFICER_ONLY,
         kwargs=_participation,
         why="Only the lead officer moderates (the page waits for the assessors); others 403.",
     ),
@@ -112,7 +97,7 @@ ENTRIES: list = [
     ),
     Entry(
         "stages:partner-gate",
-        outcomes(404, supplier_a_admin=200, supplier_a_member=200, anonymous=LOGIN),
+        PARTNER_PEOPLE,
         kwargs=_decided,
         why="Organisation A's decided gate: its people read the result; another supplier, "
         "every officer and the consortium member of no request here 404.",

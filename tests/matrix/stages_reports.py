@@ -5,44 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.matrix.stages_progress import sample_active_procurement
+from tests.matrix.stages_samples import BOROUGH_READS, running_sample
 from tests.permission_matrix import LOGIN, Entry, PatternInfo, outcomes
 
 
 def _procurement(personas, info: PatternInfo) -> dict[str, Any]:
-    return {"pk": sample_active_procurement(personas).pk}
+    return {"pk": running_sample(personas).procurement.pk}
 
 
 def _decision(personas, info: PatternInfo) -> dict[str, Any]:
-    """Organisation A passed the first phase's gate (the decision row as the gate service
-    leaves it)."""
-    from stages.models import GateDecision, GateOutcome, StageParticipation
+    """Organisation A passed the first phase's gate, through the gate services."""
+    from tests.stages.gate_samples import passed
 
-    procurement = sample_active_procurement(personas)
-    participation = StageParticipation.objects.get(
-        partnership__procurement=procurement, phase__order=1
-    )
-    decision = GateDecision.objects.create(
-        participation=participation,
-        outcome=GateOutcome.PASS,
-        recommendation_meets=True,
-        reason="Every target met.",
-        decided_by=personas.approver_a,
-    )
-    return {"pk": procurement.pk, "decision_pk": decision.pk}
+    sample = running_sample(personas)
+    decision = passed(personas, sample, personas.org_a)
+    return {"pk": sample.procurement.pk, "decision_pk": decision.pk}
 
 
 ENTRIES: list = [
     Entry(
         "stages:reports",
-        outcomes(
-            404,
-            officer_a=200,
-            approver_a=200,
-            borough_admin_a=200,
-            evaluator_a=403,
-            anonymous=LOGIN,
-        ),
+        BOROUGH_READS,
         kwargs=_procurement,
         why="Every stage-gate report, for the borough's officers, approvers and "
         "administrators; an evaluator gets 403, another borough and every supplier 404 (a "

@@ -2,8 +2,9 @@
 review, scored by the gate's assessors and moderated, then passed or terminated, all through
 the services the pages call (the gate services) with the sample's personas:
 
-- ``under_review(sample, organisation, number=1)``: the partner's phase ``number`` moves to
-  review (by the model transition, as the final report would);
+- ``under_review(sample, organisation, number=1)``: the partner's organisation administrator
+  submits phase ``number``'s final report (a value for every target and one small PDF), which
+  moves it to review;
 - ``assessors_named(personas, sample, number=1, people=None)``: officer A (the lead officer)
   names the gate's assessors (evaluator A by default), if none is named yet;
 - ``scored_and_moderated(personas, sample, organisation, meets=True, number=1)``: under review,
@@ -14,14 +15,15 @@ the services the pages call (the gate services) with the sample's personas:
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from core.models import SupplierRole
 from stages.models import (
+    DeliverableKind,
     GateDecision,
     GateOutcome,
     ParticipationStatus,
     StageParticipation,
 )
+from stages.services_deliverables import deliverable_submit
 from stages.services_gate_decisions import gate_decide
 from stages.services_gates import (
     GateMark,
@@ -29,6 +31,7 @@ from stages.services_gates import (
     gate_consensus_save,
     gate_marks_save,
 )
+from tests.stages.deliverable_samples import every_target, pdf
 
 
 def fresh(participation: StageParticipation) -> StageParticipation:
@@ -37,11 +40,30 @@ def fresh(participation: StageParticipation) -> StageParticipation:
     ).get(pk=participation.pk)
 
 
+def partner_admin(organisation):
+    """The organisation's first administrator: the person who submits its deliverables."""
+    membership = (
+        organisation.memberships.filter(role=SupplierRole.ADMIN, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    return membership.user
+
+
 def under_review(sample, organisation, number: int = 1) -> StageParticipation:
+    """The phase's final report submitted through the service, as the partner's page does."""
     participation = sample.participation(organisation, number)
     if participation.status == ParticipationStatus.IN_PROGRESS:
-        participation.submit_for_review(at=timezone.now())
-        participation.save(update_fields=["status", "review_requested_at"])
+        deliverable_submit(
+            actor=partner_admin(organisation),
+            participation=participation,
+            kind=DeliverableKind.FINAL_REPORT,
+            title=f"Final report of {participation.phase.name}",
+            summary="Every intermediate target was measured; the evidence is attached.",
+            measurements=every_target(participation),
+            files=[pdf("final-report.pdf")],
+        )
     return fresh(participation)
 
 

@@ -26,7 +26,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.calendar import london_date
-from partners.models import Partnership
+from partners.models import ConsortiumMember, ParticipationRequest, Partnership
 from partners.services_partnerships import contracts_enter
 from procurements.models import Procurement
 from stages.models import (
@@ -82,6 +82,19 @@ class Running:
         return StageParticipation.objects.select_related("partnership", "phase").get(
             partnership=self.partnership_of(organisation), phase=self.phases[number - 1]
         )
+
+
+def member_c_joins(personas, request) -> None:
+    """Organisation C is a confirmed member of the consortium ``request`` (a partnership's
+    request to participate) leads, as if it had been so since the request."""
+    ParticipationRequest.objects.filter(pk=request.pk).update(is_consortium=True)
+    ConsortiumMember.objects.create(
+        request=request,
+        organisation=personas.org_c,
+        role="Sensors",
+        share_of_work=30,
+        confirmed_at=timezone.now(),
+    )
 
 
 def announce_plan(procurement: Procurement, count: int = 2) -> list[Phase]:

@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent
@@ -27,9 +26,10 @@ from stages.models import (
     EvidenceRequest,
     MeasuredValue,
     ParticipationStatus,
-    StageParticipation,
 )
 from stages.services_deliverables import deliverable_submit, evidence_request
+from tests.stages.deliverable_samples import PDF_BYTES, every_target, pdf
+from tests.stages.gate_samples import passed, terminated
 from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
@@ -37,19 +37,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank
 SUBMITTED = "stages.deliverable_submitted"
 REVIEW = "stages.participation_submitted_for_review"
 REQUESTED = "stages.evidence_requested"
-PDF_BYTES = b"%PDF-1.7\n% a monitoring log\n"
-
-
-def pdf(name: str = "monitoring-log.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def csv(name: str = "falls.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"home,falls\n1,0\n", content_type="text/csv")
-
-
-def every_target(participation, value: str = "24") -> dict[int, tuple[str, str]]:
-    return {target.pk: (value, "") for target in participation.phase.targets.all()}
 
 
 def submit(personas, participation, *, actor=None, **overrides) -> Deliverable:
@@ -84,10 +75,13 @@ def ask(personas, participation, text: str = "Send the raw monitoring log.", **k
     )
 
 
-def set_status(participation, status) -> None:
-    """Put the row in a state the gates (or a withdrawal) would leave it in."""
-    StageParticipation.objects.filter(pk=participation.pk).update(
-        status=status, decided_at=timezone.now()
+def stored_counts() -> tuple[int, int, int, int]:
+    """Deliverables, files, values and submission events stored so far."""
+    return (
+        Deliverable.objects.count(),
+        DeliverableFile.objects.count(),
+        MeasuredValue.objects.count(),
+        AuditEvent.objects.filter(action=SUBMITTED).count(),
     )
 
 
@@ -316,12 +310,14 @@ def test_a_phase_not_started_takes_no_deliverable(personas, sample):
         (ParticipationStatus.TERMINATED, "was terminated"),
     ],
 )
-def test_a_phase_decided_at_its_gate_takes_no_deliverable(personas, first, status, message):
-    set_status(first, status)
+def test_a_phase_decided_at_its_gate_takes_no_deliverable(personas, sample, first, status, message):
+    decide = passed if status == ParticipationStatus.PASSED else terminated
+    decide(personas, sample, personas.org_a, 1)  # the final report, the marks, the decision
+    before = stored_counts()
 
     with pytest.raises(ApplicationError, match=message):
         final_report(personas, first)
-    assert nothing_stored()
+    assert stored_counts() == before
 
 
 @pytest.mark.parametrize(
@@ -434,11 +430,13 @@ def test_evidence_can_be_asked_under_review(personas, first):
     ],
 )
 def test_evidence_is_not_asked_of_a_phase_not_running(personas, sample, status, message):
+    if status == ParticipationStatus.PASSED:
+        passed(personas, sample, personas.org_a, 1)  # which starts phase 2
+        passed(personas, sample, personas.org_a, 2)
+    elif status == ParticipationStatus.TERMINATED:
+        terminated(personas, sample, personas.org_a, 1)  # which ends phase 2 too
     participation = sample.participation(personas.org_a, 2)
-    if status != ParticipationStatus.NOT_STARTED:
-        StageParticipation.objects.filter(pk=participation.pk).update(
-            status=status, started_on=timezone.now().date(), decided_at=timezone.now()
-        )
+    assert participation.status == status
 
     with pytest.raises(ApplicationError, match=message):
         ask(personas, participation)

@@ -10,19 +10,17 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from core.models import AuditEvent
-from partners.models import ConsortiumMember, ParticipationRequest
 from stages.models import (
     Deliverable,
     DeliverableKind,
     EvidenceRequest,
-    GateAssessor,
     ParticipationStatus,
 )
+from stages.services_gates import gate_assessors_name
 from tests.partners.test_partnership_pages import queries
-from tests.stages.running_samples import running
+from tests.stages.running_samples import member_c_joins, running
 from tests.stages.test_deliverables import (
     PDF_BYTES,
     ask,
@@ -86,15 +84,7 @@ def first(personas, sample):
 
 def as_consortium_member(sample, personas) -> None:
     """Organisation C joins organisation A's request as a consortium member."""
-    request = sample.partnership_of(personas.org_a).request
-    ParticipationRequest.objects.filter(pk=request.pk).update(is_consortium=True)
-    ConsortiumMember.objects.create(
-        request=request,
-        organisation=personas.org_c,
-        role="Sensors",
-        share_of_work=30,
-        confirmed_at=timezone.now(),
-    )
+    member_c_joins(personas, sample.partnership_of(personas.org_a).request)
 
 
 # --- the partner's phase ----------------------------------------------------------------------
@@ -352,8 +342,8 @@ def test_others_do_not_see_the_borough_view(personas, login, first, persona, sta
 
 def test_an_assessor_of_the_phases_gate_sees_the_record_and_its_files(personas, login, first):
     stored = final_report(personas, first).files.get()
-    GateAssessor.objects.create(
-        phase=first.phase, user=personas.evaluator_a, named_by=personas.officer_a
+    gate_assessors_name(
+        actor=personas.officer_a, phase=first.phase, assessors=[personas.evaluator_a]
     )
     client = login(personas.evaluator_a)
 

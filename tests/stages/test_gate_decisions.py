@@ -27,7 +27,7 @@ from tests.stages.gate_samples import (
     terminated,
     under_review,
 )
-from tests.stages.running_samples import running
+from tests.stages.running_samples import member_c_joins, running
 
 pytestmark = pytest.mark.usefixtures("media_root", "bank_holidays")
 
@@ -262,20 +262,9 @@ def test_a_consortiums_admins_are_told_and_its_members_read_the_result(
     personas, login, django_capture_on_commit_callbacks
 ):
     from django.urls import reverse
-    from django.utils import timezone
-
-    from partners.models import ConsortiumMember, ParticipationRequest
 
     sample = running(personas)
-    request = sample.partnership_of(personas.org_a).request
-    ParticipationRequest.objects.filter(pk=request.pk).update(is_consortium=True)
-    ConsortiumMember.objects.create(
-        request=request,
-        organisation=personas.org_c,
-        role="Sensors",
-        share_of_work=30,
-        confirmed_at=timezone.now(),
-    )
+    member_c_joins(personas, sample.partnership_of(personas.org_a).request)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         decision = terminated(personas, sample, personas.org_a)

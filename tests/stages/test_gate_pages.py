@@ -205,3 +205,23 @@ def test_the_partner_reads_its_gate_result_only_once_decided(personas, login):
     assert "Agreed (Targets met)" in html
     assert login(personas.supplier_b_admin).get(url).status_code == 404
     assert login(personas.officer_a).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_closed_gate_page_says_why_and_what_comes_next(personas, login):
+    sample = running(personas)
+    assessors_named(personas, sample)
+    waiting = under_review(sample, personas.org_a)
+    in_progress = sample.participation(personas.org_b)
+    moderate = login(personas.officer_a).post(partner_url("moderate", waiting), {}, follow=True)
+    approver = login(personas.approver_a)
+    decide = approver.post(partner_url("decide", in_progress), {}, follow=True)
+    decision = terminated(personas, sample, personas.org_a)
+    again = approver.post(partner_url("decide", waiting), {}, follow=True)
+
+    assert "still to do): the gate is moderated once they have" in moderate.content.decode()
+    assert escape("in progress: the partner has not submitted its final report") in (
+        decide.content.decode()
+    )
+    assert "This gate is already decided: terminate" in again.content.decode()
+    assert GateDecision.objects.filter(pk=decision.pk).count() == 1

@@ -13,51 +13,96 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
+from core.calendar import london_date
 from core.models import AuditEvent, DocumentStatus, GeneratedDocument
 from core.selectors.documents import document_may_read
 from core.services.documents import document_render
 from stages.documents_gate import (
     LETTER_KIND,
     REPORT_KIND,
-    gate_reports_request,
 )
 from stages.models import (
     Deliverable,
     DeliverableKind,
-    GateConsensus,
     GateDecision,
     GateOutcome,
     Instalment,
     InstalmentStatus,
-    MeasuredValue,
     ParticipationStatus,
     StageParticipation,
 )
+from stages.services_deliverables import deliverable_submit
+from stages.services_gate_decisions import gate_decide
+from stages.services_gates import (
+    GateMark,
+    gate_assessors_name,
+    gate_consensus_save,
+    gate_marks_save,
+)
+from stages.services_instalments import (
+    instalment_approve,
+    instalment_claim,
+    instalment_mark_paid,
+    instalment_withhold,
+)
+from tests.stages.deliverable_samples import pdf
+from tests.stages.gate_samples import fresh as gate_fresh
+from tests.stages.gate_samples import partner_admin
 from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
+CLAIM_EVIDENCE = "Interim report accepted."
 REASON = "The pilot homes were monitored as planned and the falls were detected in time."
 
 
-# --- the sample's gate, built as the gate decision service leaves it -------------------------
+# --- the sample's gate, through the services the pages call -----------------------------------
 
 
 def measure(participation: StageParticipation, values, *, by) -> Deliverable:
-    """A final report with one measured value per intermediate target, in order."""
-    deliverable = Deliverable.objects.create(
+    """The partner's final report with one measured value per intermediate target, in order,
+    and one evidence file: the participation moves to review."""
+    targets = participation.phase.targets.order_by("order")
+    return deliverable_submit(
+        actor=by,
         participation=participation,
         kind=DeliverableKind.FINAL_REPORT,
         title="Final report",
         summary="What the phase achieved.",
-        submitted_by=by,
+        measurements={
+            target.pk: (value, "") for target, value in zip(targets, values, strict=True)
+        },
+        files=[pdf("final-report.pdf")],
     )
-    for target, value in zip(participation.phase.targets.order_by("order"), values, strict=False):
-        MeasuredValue.objects.create(deliverable=deliverable, target=target, value=value)
-    return deliverable
 
 
-@transaction.atomic
+def moderated(personas, participation: StageParticipation, *, scores=(7, 6)):
+    """Under review (the final report, if not yet submitted), scored by the gate's assessors
+    (evaluator A, named by officer A if nobody is) and moderated by officer A with
+    ``scores``: a criterion meets its threshold at 6 or more."""
+    participation = gate_fresh(participation)
+    organisation = participation.partnership.request.organisation
+    if participation.status == ParticipationStatus.IN_PROGRESS:
+        measure(participation, ["24", "24"], by=partner_admin(organisation))
+    phase = participation.phase
+    if not phase.gate_assessors.exists():
+        gate_assessors_name(actor=personas.officer_a, phase=phase, assessors=[personas.evaluator_a])
+    criteria = list(phase.gate_criteria.order_by("order"))
+    marks = {
+        criterion.pk: GateMark(
+            score=score,
+            meets=score >= 6,
+            reason=f"{organisation.name} scored {score} on {criterion.criterion.lower()}",
+            evidence_reference="Final report, section 2",
+        )
+        for criterion, score in zip(criteria, scores, strict=True)
+    }
+    for seat in phase.gate_assessors.select_related("user"):
+        gate_marks_save(actor=seat.user, participation=participation, marks=marks, complete=True)
+    gate_consensus_save(actor=personas.officer_a, participation=participation, marks=marks)
+    return gate_fresh(participation)
+
+
 def decide(
     personas,
     participation: StageParticipation,
@@ -66,56 +111,35 @@ def decide(
     scores=(7, 6),
     reason: str = REASON,
 ) -> GateDecision:
-    """The gate decision on ``participation`` with its moderated marks, as
-    ``stages.services_gate_decisions.gate_decide`` makes it (the rows, the transition, then
-    ``gate_reports_request`` in the same transaction). One place to swap for the service."""
-    participation = (
-        StageParticipation.objects.select_for_update(of=("self",))
-        .select_related("phase", "partnership__request__organisation")
-        .get(pk=participation.pk)
+    """Approver A's decision on ``participation`` through ``gate_decide`` (moderated first
+    with ``scores`` unless the consensus is already recorded); a termination cites the
+    phase's first announced condition."""
+    if not participation.gate_consensus.exists():
+        participation = moderated(personas, participation, scores=scores)
+    condition = (
+        participation.phase.termination_conditions.order_by("order").first() if terminate else None
     )
-    now = timezone.now()
-    if participation.status == ParticipationStatus.IN_PROGRESS:
-        participation.submit_for_review(at=now)
-    name = participation.partnership.request.organisation.name
-    criteria = list(participation.phase.gate_criteria.order_by("order"))
-    for criterion, score in zip(criteria, scores, strict=True):
-        GateConsensus.objects.create(
-            participation=participation,
-            criterion=criterion,
-            score=score,
-            meets=score >= 6,
-            reason=f"{name} scored {score} on {criterion.criterion.lower()}",
-            evidence_reference="Final report, section 2",
-            moderated_by=personas.officer_a,
-        )
-    condition = participation.phase.termination_conditions.first() if terminate else None
-    decision = GateDecision.objects.create(
+    return gate_decide(
+        actor=personas.approver_a,
         participation=participation,
         outcome=GateOutcome.TERMINATE if terminate else GateOutcome.PASS,
-        recommendation_meets=all(score >= 6 for score in scores),
-        condition=condition,
         reason=reason,
-        decided_by=personas.approver_a,
-        decided_at=now,
+        condition=condition,
     )
-    if terminate:
-        participation.terminate(at=now)
-    else:
-        participation.pass_gate(at=now)
-    participation.save(update_fields=["status", "review_requested_at", "decided_at"])
-    gate_reports_request(actor=personas.approver_a, decision=decision)
-    return decision
 
 
 def pay_first_instalment(participation: StageParticipation, *, by) -> Instalment:
-    """The first instalment claimed, approved and paid (the instalment services' end state)."""
+    """The first instalment claimed by the partner's administrator, then approved and marked
+    paid today by ``by`` (the lead officer)."""
     instalment = participation.instalments.order_by("schedule_item__order").first()
-    instalment.claim(by=by, amount=instalment.amount, evidence="Interim report accepted.")
-    instalment.approve(by=by)
-    instalment.mark_paid(by=by, on=timezone.localdate())
-    instalment.save()
-    return instalment
+    admin = partner_admin(participation.partnership.request.organisation)
+    instalment_claim(
+        actor=admin, instalment=instalment, amount=instalment.amount, evidence=CLAIM_EVIDENCE
+    )
+    instalment = instalment_approve(actor=by, instalment=instalment)
+    return instalment_mark_paid(
+        actor=by, instalment=instalment, paid_on=london_date(timezone.now())
+    )
 
 
 def document_of(decision: GateDecision, kind: str) -> GeneratedDocument:
@@ -154,14 +178,15 @@ def sample(personas):
 def test_a_decision_requests_both_documents_rendered_only_after_it_commits(
     personas, sample, django_capture_on_commit_callbacks
 ):
-    participation = sample.participation(personas.org_a, 1)
+    participation = moderated(personas, sample.participation(personas.org_a, 1))
     with django_capture_on_commit_callbacks() as callbacks:
         decision = decide(personas, participation)
         assert {
             d.status for d in GeneratedDocument.objects.filter(kind__in=[REPORT_KIND, LETTER_KIND])
         } == {DocumentStatus.PENDING}
 
-    assert len(callbacks) == 2
+    # The two documents' renders and the partner's letter by e-mail, nothing before commit.
+    assert len(callbacks) == 3
     report, letter = document_of(decision, REPORT_KIND), document_of(decision, LETTER_KIND)
     assert report.title.endswith("Research and prototype, version 1")
     assert letter.title.endswith("Research and prototype – Alpha Robotics Ltd")
@@ -175,7 +200,7 @@ def test_a_decision_requests_both_documents_rendered_only_after_it_commits(
 def test_nothing_is_requested_when_the_decision_is_rolled_back(
     personas, sample, django_capture_on_commit_callbacks
 ):
-    participation = sample.participation(personas.org_a, 1)
+    participation = moderated(personas, sample.participation(personas.org_a, 1))
     with (
         django_capture_on_commit_callbacks() as callbacks,
         pytest.raises(RuntimeError),
@@ -319,9 +344,15 @@ def test_the_borough_reads_both_and_each_partner_only_its_own_letter(personas, s
 def test_money_counts_claims_approvals_payments_and_withholdings(personas, sample):
     a = sample.participation(personas.org_a, 1)
     second = a.instalments.order_by("schedule_item__order").last()
-    second.claim(by=personas.supplier_a_admin, amount=Decimal("40000"), evidence="Final report.")
-    second.withhold(by=personas.officer_a, reason="The final report is not accepted yet.")
-    second.save()
+    instalment_claim(
+        actor=personas.supplier_a_admin,
+        instalment=second,
+        amount=Decimal("40000"),
+        evidence="Final report.",
+    )
+    instalment_withhold(
+        actor=personas.officer_a, instalment=second, reason="The final report is not accepted yet."
+    )
 
     decision = decide(personas, a)
 

@@ -28,7 +28,6 @@ from stages.models import (
     HELD_AGAINST_CAPS,
     Instalment,
     InstalmentStatus,
-    StageParticipation,
 )
 from stages.services_instalments import (
     instalment_approve,
@@ -36,6 +35,7 @@ from stages.services_instalments import (
     instalment_mark_paid,
     instalment_withhold,
 )
+from tests.stages.gate_samples import passed
 from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
@@ -85,12 +85,10 @@ class Money:
 
 def money_sample(personas) -> Money:
     sample = running(personas, partners=2)
-    today = london_date(timezone.now())
-    for participation in StageParticipation.objects.filter(
-        partnership__in=sample.partnerships, phase=sample.phases[1]
-    ):
-        participation.start(on=today)
-        participation.save(update_fields=["status", "started_on"])
+    # Phase 1 passed at its gate for both partners, which starts phase 2: every instalment
+    # can be claimed.
+    for organisation in (personas.org_a, personas.org_b):
+        passed(personas, sample, organisation, 1)
     a = sample.partnership_of(personas.org_a)
     Partnership.objects.filter(pk=a.pk).update(total_price=A_TOTAL)
     instalments = list(

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from stages.models import InstalmentStatus
 from stages.services_instalments import instalment_claim
+from tests.stages.instalment_samples import EVIDENCE, fresh, instalments_of
 from tests.stages.running_samples import running
-from tests.stages.test_instalment_services import EVIDENCE, fresh, instalments_of
 
 pytestmark = [pytest.mark.usefixtures("media_root", "bank_holidays")]
 

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from partners.models import ConsortiumMember
-from stages.models import Deliverable, InstalmentStatus
+from stages.models import InstalmentStatus
 from tests.partners.test_partnership_pages import queries
-from tests.stages.running_samples import running
-from tests.stages.test_instalment_services import (
+from tests.stages.deliverable_samples import progress_report
+from tests.stages.instalment_samples import (
     EVIDENCE,
     claimed,
     events,
@@ -21,6 +19,7 @@ from tests.stages.test_instalment_services import (
     instalments_of,
     start_phase_two,
 )
+from tests.stages.running_samples import member_c_joins, running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -64,13 +63,7 @@ def test_the_partner_page_lists_its_instalments_with_amounts_caps_and_claim_acti
 
 def test_members_and_consortium_members_read_without_claiming(personas, login, sample):
     first = instalments_of(sample, personas.org_a)[0]
-    ConsortiumMember.objects.create(
-        request=sample.partnership_of(personas.org_a).request,
-        organisation=personas.org_c,
-        role="Sensors",
-        share_of_work=30,
-        confirmed_at=timezone.now(),
-    )
+    member_c_joins(personas, sample.partnership_of(personas.org_a).request)
     for persona in ("supplier_a_member", "consortium_member"):
         client = login(getattr(personas, persona))
         html = client.get(page_url()).content.decode()
@@ -100,19 +93,17 @@ def test_the_claim_form_offers_the_instalments_amount_and_the_phases_deliverable
     personas, login, sample
 ):
     first = instalments_of(sample, personas.org_a)[0]
-    Deliverable.objects.create(
-        participation=sample.participation(personas.org_a),
-        kind="progress",
+    progress_report(
+        sample.participation(personas.org_a),
+        by=personas.supplier_a_admin,
         title="Interim monitoring report",
         summary="Twenty homes.",
-        submitted_by=personas.supplier_a_admin,
     )
-    Deliverable.objects.create(
-        participation=sample.participation(personas.org_b),
-        kind="progress",
+    progress_report(
+        sample.participation(personas.org_b),
+        by=personas.supplier_b_admin,
         title="Their report",
         summary="Not ours.",
-        submitted_by=personas.supplier_b_admin,
     )
 
     html = login(personas.supplier_a_admin).get(claim_url(first)).content.decode()
@@ -125,12 +116,11 @@ def test_the_claim_form_offers_the_instalments_amount_and_the_phases_deliverable
 
 def test_the_admin_claims_through_the_page(personas, login, sample):
     first = instalments_of(sample, personas.org_a)[0]
-    deliverable = Deliverable.objects.create(
-        participation=sample.participation(personas.org_a),
-        kind="progress",
+    deliverable = progress_report(
+        sample.participation(personas.org_a),
+        by=personas.supplier_a_admin,
         title="Interim monitoring report",
         summary="Twenty homes.",
-        submitted_by=personas.supplier_a_admin,
     )
     client = login(personas.supplier_a_admin)
 
@@ -195,7 +185,7 @@ def test_the_partner_page_makes_as_many_queries_with_one_instalment_claimed_as_w
     claimed(personas, first)
     counts = {1: queries(client, page_url())}
     claimed(personas, second)
-    start_phase_two(sample, personas.org_a)
+    start_phase_two(personas, sample, personas.org_a)
     for instalment in instalments_of(sample, personas.org_a, 2):
         claimed(personas, instalment)
     html = client.get(page_url()).content.decode()

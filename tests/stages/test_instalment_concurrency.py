@@ -12,8 +12,8 @@ from django.db import connection
 from core.exceptions import ApplicationError
 from stages.models import Instalment, InstalmentStatus
 from stages.services_instalments import instalment_claim
+from tests.stages.instalment_samples import EVIDENCE, instalments_of
 from tests.stages.running_samples import running
-from tests.stages.test_instalment_services import EVIDENCE, instalments_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

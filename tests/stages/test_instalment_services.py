@@ -19,94 +19,37 @@ from django.utils import timezone
 from core.calendar import london_date
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent
-from partners.models import ConsortiumMember, Partnership, PartnershipStatus
+from partners.models import Partnership, PartnershipStatus
 from procurements.models import Procurement, ProcurementStatus
-from stages.models import Deliverable, Instalment, InstalmentStatus, StageParticipation
+from stages.models import InstalmentStatus, StageParticipation
 from stages.services_instalments import (
     instalment_approve,
     instalment_claim,
     instalment_mark_paid,
     instalment_withhold,
 )
-from tests.stages.running_samples import running
+from tests.stages.deliverable_samples import progress_report
+from tests.stages.gate_samples import terminated
+from tests.stages.instalment_samples import (
+    EVIDENCE,
+    approved,
+    claimed,
+    events,
+    fresh,
+    in_state,
+    instalments_of,
+    paid,
+    start_phase_two,
+    withheld,
+)
+from tests.stages.running_samples import member_c_joins, running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
-
-EVIDENCE = "The interim report was delivered on the portal and accepted by the service team."
 
 
 @pytest.fixture
 def sample(personas):
     return running(personas)
-
-
-def instalments_of(sample, organisation, number: int = 1) -> list[Instalment]:
-    """``organisation``'s instalments in phase ``number``, in the plan's order, fresh."""
-    return list(
-        Instalment.objects.filter(
-            participation=sample.participation(organisation, number)
-        ).order_by("schedule_item__order")
-    )
-
-
-def fresh(instalment: Instalment) -> Instalment:
-    return Instalment.objects.get(pk=instalment.pk)
-
-
-def events(action: str, instalment: Instalment) -> list[AuditEvent]:
-    return list(
-        AuditEvent.objects.filter(
-            action=f"stages.instalment_{action}", target_id=str(instalment.pk)
-        )
-    )
-
-
-def start_phase_two(sample, organisation) -> None:
-    participation = sample.participation(organisation, 2)
-    participation.start(on=london_date(timezone.now()))
-    participation.save(update_fields=["status", "started_on"])
-
-
-def claimed(personas, instalment, amount=None) -> Instalment:
-    return instalment_claim(
-        actor=personas.supplier_a_admin,
-        instalment=instalment,
-        amount=instalment.amount if amount is None else Decimal(amount),
-        evidence=EVIDENCE,
-    )
-
-
-def approved(personas, instalment, amount=None) -> Instalment:
-    return instalment_approve(
-        actor=personas.officer_a, instalment=claimed(personas, instalment, amount)
-    )
-
-
-def paid(personas, instalment) -> Instalment:
-    return instalment_mark_paid(
-        actor=personas.officer_a,
-        instalment=approved(personas, instalment),
-        paid_on=london_date(timezone.now()),
-    )
-
-
-def withheld(personas, instalment) -> Instalment:
-    return instalment_withhold(
-        actor=personas.officer_a,
-        instalment=claimed(personas, instalment),
-        reason="The report does not cover the homes monitored.",
-    )
-
-
-def in_state(personas, instalment, state: str) -> Instalment:
-    make = {
-        InstalmentStatus.SCHEDULED: lambda p, i: i,
-        InstalmentStatus.CLAIMED: claimed,
-        InstalmentStatus.APPROVED: approved,
-        InstalmentStatus.PAID: paid,
-        InstalmentStatus.WITHHELD: withheld,
-    }[state]
-    return fresh(make(personas, instalment))
 
 
 # --- claiming ---------------------------------------------------------------------------------
@@ -183,13 +126,7 @@ def test_a_claim_is_refused_from_any_other_state(personas, sample, state):
 )
 def test_only_the_partners_admin_may_claim(personas, sample, persona):
     first = instalments_of(sample, personas.org_a)[0]
-    ConsortiumMember.objects.create(
-        request=sample.partnership_of(personas.org_a).request,
-        organisation=personas.org_c,
-        role="Sensors",
-        share_of_work=30,
-        confirmed_at=timezone.now(),
-    )
+    member_c_joins(personas, sample.partnership_of(personas.org_a).request)
 
     with pytest.raises(PermissionRefused):
         instalment_claim(
@@ -267,7 +204,7 @@ def test_a_claim_above_the_contracts_total_is_refused(personas, sample):
     Partnership.objects.filter(pk=partnership.pk).update(total_price=Decimal("100000"))
     paid(personas, instalments_of(sample, personas.org_a)[0])  # £30,000
     approved(personas, instalments_of(sample, personas.org_a)[1])  # £45,000
-    start_phase_two(sample, personas.org_a)
+    start_phase_two(personas, sample, personas.org_a)
     pilot = instalments_of(sample, personas.org_a, 2)[0]
 
     with pytest.raises(ApplicationError) as refused:
@@ -301,19 +238,17 @@ def test_another_partners_money_does_not_count(personas, sample):
 
 def test_a_deliverable_of_the_phase_may_be_cited_and_of_another_is_refused(personas, sample):
     first = instalments_of(sample, personas.org_a)[0]
-    own = Deliverable.objects.create(
-        participation=sample.participation(personas.org_a),
-        kind="progress",
+    own = progress_report(
+        sample.participation(personas.org_a),
+        by=personas.supplier_a_admin,
         title="Interim report",
         summary="Twenty homes monitored.",
-        submitted_by=personas.supplier_a_admin,
     )
-    other = Deliverable.objects.create(
-        participation=sample.participation(personas.org_b),
-        kind="progress",
+    other = progress_report(
+        sample.participation(personas.org_b),
+        by=personas.supplier_b_admin,
         title="B's report",
         summary="Theirs.",
-        submitted_by=personas.supplier_b_admin,
     )
 
     with pytest.raises(ApplicationError) as refused:
@@ -340,9 +275,8 @@ def test_a_deliverable_of_the_phase_may_be_cited_and_of_another_is_refused(perso
 def test_once_the_partnership_ended_no_claim_is_made_but_an_open_claim_is_decided(personas, sample):
     first, second = instalments_of(sample, personas.org_a)
     claimed(personas, first)
+    terminated(personas, sample, personas.org_a)  # at phase 1's gate: the contract ends
     partnership = Partnership.objects.get(pk=sample.partnership_of(personas.org_a).pk)
-    partnership.terminate()
-    partnership.save(update_fields=["status"])
 
     with pytest.raises(ApplicationError, match="no new claim can be made"):
         claimed(personas, second)

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.calendar import london_date
-from stages.models import Deliverable, Instalment, InstalmentStatus, StageParticipation
+from stages.models import Instalment, InstalmentStatus, StageParticipation
 from stages.services_instalments import instalment_claim
 from tests.partners.test_partnership_pages import queries
-from tests.stages.running_samples import running
-from tests.stages.test_instalment_services import (
+from tests.stages.deliverable_samples import progress_report
+from tests.stages.instalment_samples import (
     EVIDENCE,
     approved,
     claimed,
@@ -25,6 +25,7 @@ from tests.stages.test_instalment_services import (
     fresh,
     instalments_of,
 )
+from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -71,6 +72,7 @@ def test_the_money_page_shows_each_partner_per_phase_totals_and_waiting_claims(
 
 def test_the_money_page_flags_a_claim_approved_31_days_ago_and_unpaid(personas, login, sample):
     first = approved(personas, instalments_of(sample, personas.org_a)[0])
+    # Only the clock is moved: the approval happened 31 days ago.
     Instalment.objects.filter(pk=first.pk).update(decided_at=timezone.now() - timedelta(days=31))
 
     html = login(personas.approver_a).get(money_url(sample)).content.decode()
@@ -107,6 +109,7 @@ def test_the_money_page_makes_as_many_queries_for_two_partners_as_for_six(person
         first, second = instalments_of(sample, personas.org_a)
         approved(personas, first)
         claimed(personas, second)
+        # Only the clock is moved: the approval happened 40 days ago.
         Instalment.objects.filter(pk=first.pk).update(
             decided_at=timezone.now() - timedelta(days=40)
         )
@@ -137,12 +140,11 @@ def test_the_instalment_page_shows_the_claim_evidence_history_and_the_lead_offic
 
 def test_the_instalment_page_links_the_deliverable_cited(personas, login, sample):
     first = instalments_of(sample, personas.org_a)[0]
-    deliverable = Deliverable.objects.create(
-        participation_id=first.participation_id,
-        kind="progress",
+    deliverable = progress_report(
+        first.participation,
+        by=personas.supplier_a_admin,
         title="Interim monitoring report",
         summary="Twenty homes.",
-        submitted_by=personas.supplier_a_admin,
     )
     instalment_claim(
         actor=personas.supplier_a_admin,

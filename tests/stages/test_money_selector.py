@@ -14,18 +14,18 @@ from django.utils import timezone
 from hypothesis import given
 
 from core.calendar import london_date
-from partners.models import Partnership
 from stages.models import Instalment, InstalmentStatus
 from stages.selectors_money import money_get, partner_money_list
-from tests.stages.running_samples import running
-from tests.stages.test_instalment_caps import PROPERTY, apply, money_sample, steps
-from tests.stages.test_instalment_services import (
+from tests.stages.gate_samples import terminated
+from tests.stages.instalment_samples import (
     approved,
     claimed,
     instalments_of,
     paid,
     withheld,
 )
+from tests.stages.running_samples import running
+from tests.stages.test_instalment_caps import PROPERTY, apply, money_sample, steps
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -104,6 +104,7 @@ def test_a_claim_approved_31_days_ago_and_unpaid_is_flagged_and_30_days_is_not(p
 
 def test_a_paid_claim_is_never_flagged(personas, sample):
     first = paid(personas, instalments_of(sample, personas.org_a)[0])
+    # Only the clock is moved: approved 60 days ago, paid today.
     Instalment.objects.filter(pk=first.pk).update(
         decided_at=timezone.now() - timedelta(days=60),
         paid_on=london_date(timezone.now()),
@@ -149,9 +150,7 @@ def test_a_supplier_reads_only_its_own_partnerships(personas, sample):
 
 
 def test_an_ended_partnership_is_listed_but_nothing_can_be_claimed(personas, sample):
-    partnership = Partnership.objects.get(pk=sample.partnership_of(personas.org_a).pk)
-    partnership.terminate()
-    partnership.save(update_fields=["status"])
+    terminated(personas, sample, personas.org_a)  # at phase 1's gate: the contract ends
 
     [entry] = partner_money_list(user=personas.supplier_a_admin)
 

@@ -15,6 +15,8 @@ from partners.services_partnerships import contracts_enter
 from stages.models import ParticipationStatus, Phase, StageParticipation
 from stages.services_participation import participation_submit_for_review
 from tests.partners.award_samples import in_standstill, standstill_over
+from tests.stages.gate_samples import passed, terminated
+from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -157,13 +159,13 @@ def test_a_phase_cannot_be_submitted_twice(personas, entered):
         (ParticipationStatus.TERMINATED, "was terminated"),
     ],
 )
-def test_a_phase_decided_at_its_gate_cannot_be_submitted(personas, entered, status, message):
-    _, phases = entered
-    participation = participation_of(personas.org_a, phases[0])
-    # The gate decisions come with the stage gates; here the row is put in that state.
-    StageParticipation.objects.filter(pk=participation.pk).update(
-        status=status, decided_at=timezone.now()
-    )
+def test_a_phase_decided_at_its_gate_cannot_be_submitted(personas, status, message):
+    # The plan with gate criteria and termination conditions, decided through the gates.
+    sample = running(personas)
+    decide = passed if status == ParticipationStatus.PASSED else terminated
+    decide(personas, sample, personas.org_a, 1)
+    participation = sample.participation(personas.org_a, 1)
+    before = submitted_events(participation)  # the final report's, before the gate
 
     with pytest.raises(ApplicationError, match=message):
         participation_submit_for_review(
@@ -171,7 +173,7 @@ def test_a_phase_decided_at_its_gate_cannot_be_submitted(personas, entered, stat
         )
     participation.refresh_from_db()
     assert participation.status == status
-    assert submitted_events(participation) == 0
+    assert submitted_events(participation) == before == 1
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent
@@ -18,6 +17,7 @@ from partners.models import Partnership, PartnershipStatus
 from procurements.models import Procurement, ProcurementStatus
 from stages.models import ParticipationStatus, PurchaseDecision, PurchaseOutcome
 from stages.services_purchase import purchase_decline, purchase_record
+from tests.stages.gate_samples import passed, under_review
 from tests.stages.purchase_samples import all_phases_passed
 from tests.stages.running_samples import running
 
@@ -40,7 +40,7 @@ def sample(personas):
 @pytest.fixture
 def reached(personas, sample):
     """Organisation A's partnership, every phase passed."""
-    return all_phases_passed(sample, personas.org_a)
+    return all_phases_passed(personas, sample, personas.org_a)
 
 
 def buy(actor, partnership, **overrides):
@@ -134,7 +134,7 @@ def test_a_refused_purchase_sends_nothing(
 def test_the_purchase_order_reference_given_is_kept_and_the_next_is_numbered(
     personas, sample, reached
 ):
-    other = all_phases_passed(sample, personas.org_b)
+    other = all_phases_passed(personas, sample, personas.org_b)
     first = buy(personas.officer_a, reached, order_reference=" PO/2026/17 ")
     second = buy(personas.officer_a, other)
     assert first.order_reference == "PO/2026/17"
@@ -142,7 +142,7 @@ def test_the_purchase_order_reference_given_is_kept_and_the_next_is_numbered(
 
 
 def test_a_purchase_order_reference_already_used_is_refused(personas, sample, reached):
-    other = all_phases_passed(sample, personas.org_b)
+    other = all_phases_passed(personas, sample, personas.org_b)
     buy(personas.officer_a, reached, order_reference="PO-17")
     with pytest.raises(ApplicationError) as refused:
         buy(personas.officer_a, other, order_reference="PO-17")
@@ -153,7 +153,7 @@ def test_a_purchase_order_reference_already_used_is_refused(personas, sample, re
 
 
 def test_generated_references_number_on_from_the_last(personas, sample, reached):
-    other = all_phases_passed(sample, personas.org_b)
+    other = all_phases_passed(personas, sample, personas.org_b)
     assert buy(personas.officer_a, reached).order_reference.endswith("-PO-1")
     assert buy(personas.officer_a, other).order_reference.endswith("-PO-2")
 
@@ -264,16 +264,11 @@ def test_a_partner_in_its_first_phase_has_not_reached_the_purchase(personas, sam
 def test_a_partner_whose_last_phase_is_not_passed_has_not_reached_the_purchase(
     personas, sample, last
 ):
-    now = timezone.now()
-    first = sample.participation(personas.org_a, 1)
-    first.submit_for_review(at=now)
-    first.pass_gate(at=now)
-    first.save()
-    second = sample.participation(personas.org_a, 2)
-    second.start(on=first.started_on)
+    passed(personas, sample, personas.org_a, 1)  # which starts phase 2
     if last == ParticipationStatus.UNDER_REVIEW:
-        second.submit_for_review(at=now)
-    second.save()
+        under_review(sample, personas.org_a, 2)
+    second = sample.participation(personas.org_a, 2)
+    assert second.status == last
     partnership = fresh(second.partnership)
     with pytest.raises(ApplicationError, match="has not passed every phase"):
         buy(personas.officer_a, partnership)
@@ -381,7 +376,7 @@ def test_declining_needs_reasons(personas, reached, mailoutbox, django_capture_o
 
 
 def test_the_procurement_closes_when_the_last_partnership_is_decided(personas, sample, reached):
-    other = all_phases_passed(sample, personas.org_b)
+    other = all_phases_passed(personas, sample, personas.org_b)
     buy(personas.officer_a, reached)
     assert Procurement.objects.get(pk=sample.procurement.pk).status == ProcurementStatus.ACTIVE
     assert not AuditEvent.objects.filter(action="procurement.closed").exists()

@@ -44,7 +44,7 @@ def buy(actor, partnership):
 
 def test_a_purchase_and_a_withdrawal_at_once_leave_one_outcome(personas):
     sample = running(personas)
-    partnership = all_phases_passed(sample, personas.org_a)
+    partnership = all_phases_passed(personas, sample, personas.org_a)
 
     def act(actor):
         if actor.pk == personas.officer_a.pk:
@@ -68,8 +68,8 @@ def test_a_purchase_and_a_withdrawal_at_once_leave_one_outcome(personas):
 
 def test_two_purchases_at_once_take_different_order_numbers(personas):
     sample = running(personas)
-    first = all_phases_passed(sample, personas.org_a)
-    second = all_phases_passed(sample, personas.org_b)
+    first = all_phases_passed(personas, sample, personas.org_a)
+    second = all_phases_passed(personas, sample, personas.org_b)
     by_actor = {personas.officer_a.pk: first, personas.supplier_a_admin.pk: second}
 
     # The same lead officer acts twice, from two connections at once.

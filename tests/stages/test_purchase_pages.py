@@ -66,7 +66,7 @@ def sample(personas):
 
 @pytest.fixture
 def reached(personas, sample):
-    return all_phases_passed(sample, personas.org_a)
+    return all_phases_passed(personas, sample, personas.org_a)
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -226,7 +226,7 @@ def test_the_lead_officer_declines_through_the_page(personas, login, sample, rea
 
 
 def test_the_partner_gets_its_own_decisions_only(personas, sample, reached):
-    other = all_phases_passed(sample, personas.org_b)
+    other = all_phases_passed(personas, sample, personas.org_b)
     mine = purchase_decline(actor=personas.officer_a, partnership=reached, reason="No budget.")
     purchase_decline(actor=personas.officer_a, partnership=other, reason="Not needed.")
 
@@ -243,8 +243,9 @@ def test_the_page_makes_as_many_queries_for_two_partners_as_for_six(personas, lo
     counts = {}
     for size in (2, 6):
         sample = running(personas, partners=size)
-        bought = all_phases_passed(sample, personas.org_a)
-        all_phases_passed(sample, personas.org_b)  # reached, undecided: the procurement stays
+        bought = all_phases_passed(personas, sample, personas.org_a)
+        # B reached the purchase, undecided: the procurement stays active.
+        all_phases_passed(personas, sample, personas.org_b)
         purchase_record(
             actor=personas.officer_a,
             partnership=bought,
@@ -258,7 +259,7 @@ def test_the_page_makes_as_many_queries_for_two_partners_as_for_six(personas, lo
                 for p in sample.partnerships
                 if p.request.organisation_id not in (personas.org_a.pk, personas.org_b.pk)
             )
-            declined = all_phases_passed(sample, third)
+            declined = all_phases_passed(personas, sample, third)
             purchase_decline(actor=personas.officer_a, partnership=declined, reason="No.")
         client = login(personas.officer_a)
         page = client.get(page_url(sample.procurement)).content.decode()
@@ -277,7 +278,7 @@ def test_the_page_makes_as_many_queries_for_two_partners_as_for_six(personas, lo
 @pytest.mark.django_db(transaction=True)
 def test_the_purchase_form_shows_a_refusal_and_passes_axe(browser_page, personas):
     sample = running(personas)
-    reached = all_phases_passed(sample, personas.org_a)
+    reached = all_phases_passed(personas, sample, personas.org_a)
 
     browser_page.sign_in_as(personas.officer_a).visit(page_url(sample.procurement))
     browser_page.click_link("Buy the result of Alpha Robotics Ltd")

@@ -9,15 +9,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from core.exceptions import ApplicationError, PermissionRefused
 from core.models import AuditEvent
 from partners.models import Partnership, PartnershipStatus
 from procurements.models import Notice, NoticeKind, Procurement, ProcurementStatus, Regime
 from stages.models import Instalment, ParticipationStatus, PartnerWithdrawal, StageParticipation
+from stages.services_instalments import instalment_claim
 from stages.services_purchase import purchase_decline
 from stages.services_withdrawal import partnership_withdraw
+from tests.stages.gate_samples import passed, under_review
 from tests.stages.purchase_samples import all_phases_passed
 from tests.stages.running_samples import running
 
@@ -125,30 +126,27 @@ def test_under_pcr_2015_no_notice_is_published(personas, sample, mine):
 
 
 def test_a_phase_already_passed_stays_passed(personas, sample, mine):
-    now = timezone.now()
-    first = sample.participation(personas.org_a, 1)
-    first.submit_for_review(at=now)
-    first.pass_gate(at=now)
-    first.save()
-    second = sample.participation(personas.org_a, 2)
-    second.start(on=first.started_on)
-    second.submit_for_review(at=now)
-    second.save()
+    passed(personas, sample, personas.org_a, 1)  # which starts phase 2
+    under_review(sample, personas.org_a, 2)
     withdraw(personas.supplier_a_admin, mine)
     assert statuses(mine) == [ParticipationStatus.PASSED, ParticipationStatus.TERMINATED]
 
 
 def test_instalments_claimed_stay_as_they_are(personas, sample, mine):
     instalment = Instalment.objects.filter(participation__partnership=mine).order_by("pk").first()
-    instalment.claim(by=personas.supplier_a_admin, amount=Decimal("30000"), evidence="Done.")
-    instalment.save()
+    instalment_claim(
+        actor=personas.supplier_a_admin,
+        instalment=instalment,
+        amount=Decimal("30000"),
+        evidence="Done.",
+    )
     before = instalments(mine)
     withdraw(personas.supplier_a_admin, mine)
     assert instalments(mine) == before
 
 
 def test_a_partner_that_reached_the_purchase_may_still_withdraw(personas, sample):
-    partnership = all_phases_passed(sample, personas.org_a)
+    partnership = all_phases_passed(personas, sample, personas.org_a)
     withdraw(personas.supplier_a_admin, partnership)
     assert statuses(partnership) == [ParticipationStatus.PASSED, ParticipationStatus.PASSED]
     assert Partnership.objects.get(pk=partnership.pk).status == PartnershipStatus.TERMINATED
@@ -220,7 +218,7 @@ def test_a_partner_cannot_withdraw_twice(personas, mine):
 
 
 def test_a_partner_cannot_withdraw_after_the_purchase_decision(personas, sample):
-    partnership = all_phases_passed(sample, personas.org_a)
+    partnership = all_phases_passed(personas, sample, personas.org_a)
     purchase_decline(actor=personas.officer_a, partnership=partnership, reason="Too dear.")
     with pytest.raises(ApplicationError) as refused:
         withdraw(personas.supplier_a_admin, partnership)

@@ -9,14 +9,13 @@ import html as html_lib
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from core.exceptions import PermissionRefused
-from partners.models import ConsortiumMember, Partnership, PartnershipStatus
+from partners.models import Partnership, PartnershipStatus
 from procurements.models import Procurement, Regime
 from stages.models import PartnerWithdrawal
 from stages.services_withdrawal import partnership_withdraw
-from tests.stages.running_samples import running
+from tests.stages.running_samples import member_c_joins, running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -102,13 +101,7 @@ def test_anyone_else_gets_404(personas, login, mine, persona):
 
 
 def test_a_consortium_members_admin_gets_403_and_the_service_refuses_it(personas, login, mine):
-    ConsortiumMember.objects.create(
-        request=mine.request,
-        organisation=personas.org_c,
-        role="Sensors",
-        share_of_work=30,
-        confirmed_at=timezone.now(),
-    )
+    member_c_joins(personas, mine.request)
     client = login(personas.consortium_member)
     assert client.get(withdraw_url(mine)).status_code == 403
     assert client.post(withdraw_url(mine), {"reason": "Stop."}).status_code == 403
