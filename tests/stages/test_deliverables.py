@@ -30,7 +30,6 @@ from stages.models import (
 from stages.services_deliverables import deliverable_submit, evidence_request
 from tests.stages.deliverable_samples import PDF_BYTES, every_target, pdf
 from tests.stages.gate_samples import passed, terminated
-from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -100,8 +99,14 @@ def nothing_stored(media_root: Path | None = None) -> bool:
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 @pytest.fixture

@@ -23,14 +23,19 @@ from tests.stages.gate_samples import (
     scored,
     under_review,
 )
-from tests.stages.running_samples import running
 
 pytestmark = pytest.mark.usefixtures("media_root", "bank_holidays")
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.stages.instalment_samples import (
     instalments_of,
     start_phase_two,
 )
-from tests.stages.running_samples import member_c_joins, running
+from tests.stages.running_samples import member_c_joins
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -27,8 +27,14 @@ PAGE = "stages:partner-money"
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 def page_url() -> str:

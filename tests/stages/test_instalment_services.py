@@ -42,14 +42,20 @@ from tests.stages.instalment_samples import (
     start_phase_two,
     withheld,
 )
-from tests.stages.running_samples import member_c_joins, running
+from tests.stages.running_samples import member_c_joins
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 # --- claiming ---------------------------------------------------------------------------------

@@ -31,8 +31,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 def money_url(sample) -> str:

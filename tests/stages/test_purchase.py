@@ -19,7 +19,6 @@ from stages.models import ParticipationStatus, PurchaseDecision, PurchaseOutcome
 from stages.services_purchase import purchase_decline, purchase_record
 from tests.stages.gate_samples import passed, under_review
 from tests.stages.purchase_samples import all_phases_passed
-from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -33,8 +32,14 @@ RESULTS = [
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 @pytest.fixture

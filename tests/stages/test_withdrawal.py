@@ -20,7 +20,6 @@ from stages.services_purchase import purchase_decline
 from stages.services_withdrawal import partnership_withdraw
 from tests.stages.gate_samples import passed, under_review
 from tests.stages.purchase_samples import all_phases_passed
-from tests.stages.running_samples import running
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -29,8 +28,14 @@ REASON = "Our funding ended."
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from partners.models import Partnership, PartnershipStatus
 from procurements.models import Procurement, Regime
 from stages.models import PartnerWithdrawal
 from stages.services_withdrawal import partnership_withdraw
-from tests.stages.running_samples import member_c_joins, running
+from tests.stages.running_samples import member_c_joins
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root", "bank_holidays")]
 
@@ -31,8 +31,14 @@ def text(response) -> str:
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 @pytest.fixture
