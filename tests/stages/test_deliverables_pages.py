@@ -73,8 +73,14 @@ def form_data(participation, **overrides) -> dict:
 
 
 @pytest.fixture
-def sample(personas):
-    return running(personas)
+def personas(shared_personas):
+    """The module's personas: its sample is built once (tests/stages/conftest.py)."""
+    return shared_personas
+
+
+@pytest.fixture
+def sample(shared_sample):
+    return shared_sample
 
 
 @pytest.fixture
@@ -470,29 +476,3 @@ def test_the_pages_make_as_many_queries_for_one_deliverable_as_for_six(personas,
     print(f"Deliverable pages queries: {counts}")
     assert counts["partner 1"] == counts["partner 6"]
     assert counts["borough 1"] == counts["borough 6"]
-
-
-# --- in a real browser ------------------------------------------------------------------------
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_the_record_pages_and_the_request_form_with_its_error_pass_axe(browser_page, personas):
-    sample = running(personas)
-    first = sample.participation(personas.org_a)
-    submit(personas, first, measurements=every_target(first), files=[pdf()])
-    ask(personas, first)
-    final_report(personas, first)
-
-    browser_page.sign_in_as(personas.supplier_a_admin).visit(phase_url(first))
-    assert "Answer this request" in browser_page.text()
-    with browser_page.page.expect_navigation():
-        browser_page.page.get_by_role("link", name=re.compile("^Answer this request")).click()
-    browser_page.check_accessibility()
-    assert "Submit a deliverable for Research and prototype" in browser_page.text()
-
-    browser_page.sign_in_as(personas.officer_a).visit(borough_url(first))
-    assert "Final report" in browser_page.text()
-    browser_page.click_button("Ask for more evidence")
-    browser_page.click_button("Send the request")
-    assert "Say what evidence you need, and why" in browser_page.text()
