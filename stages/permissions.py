@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+
 from core.permissions import is_organisation_admin
 from partners.models import PartnershipStatus
 from partners.permissions import is_request_person
@@ -23,6 +25,16 @@ if TYPE_CHECKING:
     from core.models import User
     from partners.models import Partnership
     from procurements.models import Procurement
+
+
+def partner_people_filter(organisation_id: int, prefix: str = "") -> Q:
+    """The rows of the partnerships whose people include ``organisation_id`` (its lead
+    organisation or a consortium member), for a queryset reaching the partnership through
+    ``prefix`` ("" for partnerships themselves, "partnership__" for participations, ...).
+    Querysets filtered by it need ``distinct()``: a request has several members."""
+    return Q(**{f"{prefix}request__organisation_id": organisation_id}) | Q(
+        **{f"{prefix}request__members__organisation_id": organisation_id}
+    )
 
 
 def can_see_stages(user: User, procurement: Procurement) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from core.models import User
 from core.selectors.accounts import supplier_membership_get
@@ -30,6 +30,7 @@ from .models import (
     Phase,
     StageParticipation,
 )
+from .permissions import partner_people_filter
 from .permissions_gates import (
     can_decide_gate,
     can_moderate_gate,
@@ -303,8 +304,7 @@ def partner_gate_get(*, user: User, pk: int) -> StageParticipation | None:
     organisation = membership.organisation_id
     return (
         StageParticipation.objects.filter(
-            Q(partnership__request__organisation_id=organisation)
-            | Q(partnership__request__members__organisation_id=organisation),
+            partner_people_filter(organisation, "partnership__"),
             pk=pk,
             gate_decision__isnull=False,
         )

@@ -31,6 +31,7 @@ from .models import (
     ParticipationStatus,
     StageParticipation,
 )
+from .permissions import partner_people_filter
 from .permissions_instalments import can_see_money
 
 ZERO = Decimal("0.00")
@@ -243,12 +244,6 @@ class PartnerMoneyEntry:
         }
 
 
-def _organisation_filter(organisation_id: int, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}request__organisation_id": organisation_id}) | Q(
-        **{f"{prefix}request__members__organisation_id": organisation_id}
-    )
-
-
 def partner_money_list(*, user: User) -> list[PartnerMoneyEntry]:
     """Every partnership of the user's organisation (as the lead organisation or a consortium
     member), whatever its state, with its money; only an administrator of the lead
@@ -258,7 +253,7 @@ def partner_money_list(*, user: User) -> list[PartnerMoneyEntry]:
         return []
     today = london_date(timezone.now())
     organisation = membership.organisation_id
-    ids = Partnership.objects.filter(_organisation_filter(organisation)).values("pk").distinct()
+    ids = Partnership.objects.filter(partner_people_filter(organisation)).values("pk").distinct()
     partnerships = _partnerships(
         Partnership.objects.filter(pk__in=ids).order_by("-entered_at", "reference")
     )
@@ -287,7 +282,7 @@ def partner_instalment_get(*, user: User, pk: int) -> Instalment | None:
             "participation__partnership__request__organisation",
         )
         .filter(
-            _organisation_filter(membership.organisation_id, "participation__partnership__"),
+            partner_people_filter(membership.organisation_id, "participation__partnership__"),
             pk=pk,
         )
         .distinct()

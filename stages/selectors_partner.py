@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Prefetch, Q, When
+from django.db.models import Case, Prefetch, When
 
-from core.models import SupplierMembership, SupplierRole, User
+from core.models import SupplierRole, User
 from core.selectors.accounts import supplier_membership_get
 from partners.models import Partnership, PartnershipStatus
 from procurements.sections import uk_date_text
@@ -28,6 +28,9 @@ from .models import (
     PurchaseDecision,
     StageParticipation,
 )
+from .permissions import partner_people_filter
+from .selectors_gates import decision_of
+from .selectors_purchase import withdrawal_of
 
 NEXT_STEPS = {
     ParticipationStatus.NOT_STARTED: (
@@ -49,14 +52,6 @@ TERMINATED_AT_GATE = (
     "gate result)."
 )
 ENDED = "Nothing: this phase ended with your partnership contract."
-
-
-def decision_of(participation: StageParticipation) -> GateDecision | None:
-    """The participation's gate decision, if made (loaded with it)."""
-    try:
-        return participation.gate_decision
-    except GateDecision.DoesNotExist:
-        return None
 
 
 @dataclass(frozen=True)
@@ -120,11 +115,8 @@ class PartnerPhases:
         return bool(self.phases) and self.phases[0].may_submit
 
     @property
-    def withdrawal(self):
-        try:
-            return self.partnership.withdrawal
-        except PartnerWithdrawal.DoesNotExist:
-            return None
+    def withdrawal(self) -> PartnerWithdrawal | None:
+        return withdrawal_of(self.partnership)
 
     def next_step(self, purchase: PurchaseDecision | None) -> str:
         """What the partner must do next in this partnership, in one sentence."""
@@ -158,13 +150,6 @@ class PartnerPhases:
         return "Nothing for now."
 
 
-def _organisation_filter(membership: SupplierMembership, prefix: str = "") -> Q:
-    organisation = membership.organisation_id
-    return Q(**{f"{prefix}request__organisation_id": organisation}) | Q(
-        **{f"{prefix}request__members__organisation_id": organisation}
-    )
-
-
 def _participations():
     return StageParticipation.objects.select_related(
         "phase", "gate_decision__condition"
@@ -181,7 +166,7 @@ def partner_phases_list(*, user: User) -> list[PartnerPhases]:
     if membership is None:
         return []
     partnerships = list(
-        Partnership.objects.filter(_organisation_filter(membership))
+        Partnership.objects.filter(partner_people_filter(membership.organisation_id))
         .select_related("procurement__borough", "request__organisation", "withdrawal")
         .prefetch_related(
             Prefetch(
@@ -219,7 +204,7 @@ def partner_participation_get(*, user: User, pk: int) -> StageParticipation | No
         _participations()
         .select_related("partnership__procurement", "partnership__request__organisation")
         .filter(
-            _organisation_filter(membership, "partnership__"),
+            partner_people_filter(membership.organisation_id, "partnership__"),
             pk=pk,
         )
         .distinct()

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from core.models import SupplierRole, User
 from core.selectors.accounts import supplier_membership_get
@@ -30,6 +30,7 @@ from .models import (
     PurchaseDecision,
     StageParticipation,
 )
+from .permissions import partner_people_filter
 from .services_purchase import (
     has_passed_every_phase,
     purchase_decision_of,
@@ -82,7 +83,7 @@ class PurchaseRow:
         return pounds_text(price) if price is not None else ""
 
 
-def _withdrawal(partnership: Partnership) -> PartnerWithdrawal | None:
+def withdrawal_of(partnership: Partnership) -> PartnerWithdrawal | None:
     try:
         return partnership.withdrawal
     except PartnerWithdrawal.DoesNotExist:
@@ -107,7 +108,7 @@ def _row(partnership: Partnership) -> PurchaseRow:
         partnership=partnership,
         participations=list(partnership.participations.all()),
         decision=purchase_decision_of(partnership),
-        withdrawal=_withdrawal(partnership),
+        withdrawal=withdrawal_of(partnership),
     )
 
 
@@ -129,12 +130,6 @@ def purchase_partnership_get(*, procurement: Procurement, pk: int) -> PurchaseRo
     return _row(partnership)
 
 
-def _organisation_filter(organisation_id: int, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}request__organisation_id": organisation_id}) | Q(
-        **{f"{prefix}request__members__organisation_id": organisation_id}
-    )
-
-
 def purchase_for_partner(*, user: User) -> dict[int, PurchaseDecision]:
     """The purchase decisions on the partnerships of the user's organisation (as the lead or
     a consortium member), by partnership id: one query (two with the membership). Decisions
@@ -144,7 +139,7 @@ def purchase_for_partner(*, user: User) -> dict[int, PurchaseDecision]:
         return {}
     decisions = (
         PurchaseDecision.objects.filter(
-            _organisation_filter(membership.organisation_id, "partnership__")
+            partner_people_filter(membership.organisation_id, "partnership__")
         )
         .select_related("partnership__procurement")
         .distinct()
@@ -169,7 +164,7 @@ def withdrawal_partnership_get(*, user: User, pk: int) -> WithdrawalTarget | Non
     partnership = (
         _partnerships()
         .select_related("procurement__borough")
-        .filter(_organisation_filter(membership.organisation_id), pk=pk)
+        .filter(partner_people_filter(membership.organisation_id), pk=pk)
         .distinct()
         .first()
     )

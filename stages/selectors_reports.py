@@ -14,15 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
 from core.models import DocumentStatus, GeneratedDocument
 from core.selectors.accounts import supplier_membership_get
 from core.selectors.documents import latest_documents_of
 
 from .documents_gate import LETTER_KIND, REPORT_KIND
 from .models import GateDecision, Phase
-from .permissions import can_see_stages
+from .permissions import can_see_stages, partner_people_filter
 
 if TYPE_CHECKING:
     from core.models import User
@@ -127,9 +125,7 @@ def partner_letters(user: User, partnership_ids: Iterable[int]) -> dict[int, Gen
     if membership is None or not ids:
         return {}
     organisation = membership.organisation_id
-    own = Q(participation__partnership__request__organisation_id=organisation) | Q(
-        participation__partnership__request__members__organisation_id=organisation
-    )
+    own = partner_people_filter(organisation, "participation__partnership__")
     decisions = dict(
         GateDecision.objects.filter(own, participation__partnership_id__in=ids)
         .distinct()
